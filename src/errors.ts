@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   EDIGATE_DELIVERY_NETWORK: { message: 'Destination could not be reached', retryable: true },
   EDIGATE_DELIVERY_TIMEOUT: { message: 'Destination did not answer in time', retryable: true },
   EDIGATE_DELIVERY_DIRECTORY: { message: 'Destination directory write failed', retryable: true },
+  EDIGATE_DELIVERY_REQUEST_INVALID: { message: 'Delivery request cannot be built', retryable: false },
   EDIGATE_DESTINATION_UNKNOWN: { message: 'Unknown destination', retryable: false },
   EDIGATE_NOT_FOUND: { message: 'Not found', retryable: false },
   EDIGATE_INVALID_REQUEST: { message: 'Invalid request', retryable: false },

@@ -23,6 +23,7 @@ const MIGRATIONS: string[] = [
     status TEXT NOT NULL,
     duplicate_of INTEGER REFERENCES files(id),
     detail TEXT,
+    correlation_id TEXT NOT NULL,
     received_at TEXT NOT NULL,
     processed_at TEXT
   );

@@ -1,0 +1,625 @@
+/**
+ * The whole inbound flow on one page (DESIGN.md "The flow"):
+ *
+ *   archive raw bytes + record the file  ->  content-hash duplicate?  ->  stream through the X12 reader
+ *   -> per interchange: find the partner (inbox folder / hint, cross-checked with ISA05/ISA06), ISA13 duplicate?
+ *   -> per transaction set: record it with its findings; accepted sets of a routed document type are mapped to a
+ *      canonical message and enqueued, one delivery per destination, HELD until the interchange trailer is valid
+ *   -> per interchange end: release (or cancel) the held deliveries, write the 997s and TA1 the partner's policy asks for
+ *   -> summarise the file.
+ *
+ * Partners' bad data becomes findings and negative acknowledgements, never an exception escaping.
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config-types.js';
+import type { Store } from './store/index.js';
+import type { FileStatus } from './store/files.js';
+import type { InterchangeStatus } from './store/interchanges.js';
+import { ackStatusOf } from './store/acks.js';
+import { archiveBuffer, archiveFile, archivePath } from './store/archive.js';
+import { isoNow } from './store/db.js';
+import type { PartnerDirectory } from './partners/load.js';
+import type { Partner } from './partners/partner.js';
+import type { Finding } from './validation/finding.js';
+import { X12Reader } from './formats/x12/reader.js';
+import type {
+  X12GroupResult, X12InterchangeHeader, X12InterchangeResult, X12SetSummary, X12TransactionSet,
+} from './formats/x12/types.js';
+import { build997 } from './acks/x12-997.js';
+import { buildTa1, shouldSendTa1 } from './acks/ta1.js';
+import { buildX12MapInput } from './mapping/x12-input.js';
+import { mapAndValidate, type MapRegistry } from './mapping/maps.js';
+import { enqueueDelivery, releaseHeld, cancelHeld } from './store/deliveries.js';
+import type { CanonicalMessage } from './canonical/envelope.js';
+import { writeFileAtomic } from './fs-atomic.js';
+
+/** A file handed to intake by a transport (folder watcher, CLI, SFTP, AS2). Exactly one of path/bytes. */
+export interface ReceivedFile {
+  path?: string;
+  bytes?: Buffer;
+  fileName: string;
+  /** folder, cli, sftp, as2, http */
+  channel: string;
+  /** Partner id the channel vouches for (inbox folder, SFTP user, --partner), or null. */
+  partnerHint?: string | null;
+  receivedAt?: Date;
+}
+
+/** JSON summary of one ingested file (printed by `edigate ingest`). */
+export interface IngestSummary {
+  fileId: number;
+  fileName: string;
+  sha256: string;
+  status: FileStatus;
+  partnerId: string | null;
+  duplicateOf: number | null;
+  interchanges: Array<{
+    id: number;
+    controlNumber: string;
+    status: InterchangeStatus;
+    ackCode: string;
+    noteCode: string;
+    groups: Array<{ controlNumber: string; functionalId: string; ackCode: string; sets: number; accepted: number }>;
+  }>;
+  transactionSets: number;
+  findings: Array<Pick<Finding, 'code' | 'severity' | 'level' | 'message'>>;
+  acks: Array<{ kind: string; fileName: string; path: string; ackCode: string }>;
+  messagesEnqueued: number;
+}
+
+export interface PipelineDeps {
+  config: GatewayConfig;
+  store: Store;
+  partners: PartnerDirectory;
+  maps: MapRegistry;
+  logger: Logger;
+  /** Called after deliveries were released, so workers can start at once. */
+  onReleased?: () => void;
+  now?: () => Date;
+}
+
+/** Max attempts given to each delivery at enqueue (from its destination's retry policy). */
+const CHUNK_SIZE = 256 * 1024;
+
+interface InterchangeContext {
+  rowId: number;
+  header: X12InterchangeHeader;
+  partner: Partner | undefined;
+  /** Sets inside may be mapped and delivered. */
+  processable: boolean;
+  duplicateOf: number | null;
+  rejectDuplicate: boolean;
+  senderMismatch: boolean;
+  groups: X12GroupResult[];
+  /** Per group control number: set summaries as adjusted by routing. */
+  adjusted: Map<string, X12SetSummary[]>;
+  findings: Finding[];
+  setCount: number;
+}
+
+type ReaderEvent =
+  | { kind: 'interchangeStart'; header: X12InterchangeHeader }
+  | { kind: 'set'; set: X12TransactionSet; mapped?: MappedSet }
+  | { kind: 'groupEnd'; group: X12GroupResult }
+  | { kind: 'interchangeEnd'; interchange: X12InterchangeResult }
+  | { kind: 'fileFinding'; finding: Finding };
+
+interface MappedSet {
+  message?: CanonicalMessage;
+  destinations: string[];
+  businessReference: string | null;
+  findings: Finding[];
+}
+
+/** The inbound pipeline; one instance per gateway, files processed one at a time (SQLite has one writer). */
+export class Pipeline {
+  private readonly deps: PipelineDeps;
+  private readonly now: () => Date;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: PipelineDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Ingests one file end to end: raw bytes archived and recorded first, then parsed, validated,
+   * acknowledged, mapped and enqueued. Calls are serialised.
+   * @param onRecorded called once the raw bytes are archived and the file row is written (the folder
+   *   watcher removes the inbox file there).
+   * @returns the summary; partner data problems are findings in it, not exceptions.
+   * @throws GatewayError EDIGATE_FILE_UNREADABLE / EDIGATE_ARCHIVE_FAILED when the bytes cannot be kept
+   *   (the source is then left where it was).
+   */
+  ingest(file: ReceivedFile, onRecorded?: () => Promise<void> | void): Promise<IngestSummary> {
+    const run = this.chain.then(() => this.ingestNow(file, onRecorded));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Files recorded but never finished (the process stopped mid-file): their partial records are removed
+   * (none of their deliveries was released, see below) and they are processed again from the archive.
+   */
+  async resumeUnfinished(): Promise<IngestSummary[]> {
+    const out: IngestSummary[] = [];
+    for (const f of this.deps.store.files.unfinished()) {
+      this.deps.logger.warn({ fileId: f.id, fileName: f.fileName }, 'resuming a file whose processing was interrupted');
+      discardPartialRecords(this.deps.store, f.id);
+      const log = this.deps.logger.child({ fileId: f.id, fileName: f.fileName, correlationId: f.correlationId });
+      const run = this.chain.then(() => this.process(f.id, { fileName: f.fileName, channel: f.channel, partnerHint: f.partnerHint },
+        { sha256: f.sha256, size: f.size, path: archivePath(this.deps.config.archiveDir, f.sha256) }, f.correlationId, new Date(f.receivedAt), log));
+      this.chain = run.catch(() => undefined);
+      out.push(await run);
+    }
+    return out;
+  }
+
+  private async ingestNow(file: ReceivedFile, onRecorded?: () => Promise<void> | void): Promise<IngestSummary> {
+    const { store, config, logger } = this.deps;
+    const receivedAt = file.receivedAt ?? this.now();
+    const archived = file.bytes ? await archiveBuffer(config.archiveDir, file.bytes) : await archiveFile(config.archiveDir, file.path!);
+    const correlationId = randomUUID();
+    const fileId = store.files.insert({
+      sha256: archived.sha256, size: archived.size, channel: file.channel, fileName: file.fileName,
+      partnerHint: file.partnerHint ?? null, correlationId, receivedAt: isoNow(receivedAt.getTime()),
+    });
+    if (onRecorded) await onRecorded();
+    const log = logger.child({ fileId, fileName: file.fileName, correlationId });
+    log.info({ sha256: archived.sha256, size: archived.size, channel: file.channel }, 'file received');
+    try {
+      return await this.process(fileId, file, archived, correlationId, receivedAt, log);
+    } catch (err) {
+      log.error({ err }, 'file processing failed');
+      store.files.finish({ id: fileId, status: 'failed', partnerId: file.partnerHint ?? null, format: null, detail: (err as Error).message, processedAt: isoNow(this.now().getTime()) });
+      throw err;
+    }
+  }
+
+  private async process(
+    fileId: number, file: ReceivedFile, archived: { sha256: string; size: number; path: string },
+    correlationId: string, receivedAt: Date, log: Logger,
+  ): Promise<IngestSummary> {
+    const { store, config } = this.deps;
+    const summary: IngestSummary = {
+      fileId, fileName: file.fileName, sha256: archived.sha256, status: 'received', partnerId: null, duplicateOf: null,
+      interchanges: [], transactionSets: 0, findings: [], acks: [], messagesEnqueued: 0,
+    };
+    const finishFile = (status: FileStatus, format: string | null, detail: string | null = null) => {
+      summary.status = status;
+      store.files.finish({ id: fileId, status, partnerId: summary.partnerId, format, duplicateOf: summary.duplicateOf, detail, processedAt: isoNow(this.now().getTime()) });
+      log.info({ status, interchanges: summary.interchanges.length, sets: summary.transactionSets, acks: summary.acks.length, messages: summary.messagesEnqueued }, 'file processed');
+      return summary;
+    };
+
+    const earlier = store.files.firstWithSameContent(archived.sha256, fileId);
+    if (earlier) {
+      summary.duplicateOf = earlier.id;
+      summary.partnerId = earlier.partnerId;
+      const finding: Finding = {
+        code: 'FILE_DUPLICATE_CONTENT', severity: 'error', level: 'file',
+        message: `the same bytes (sha256 ${archived.sha256.slice(0, 16)}...) were received before as file ${earlier.id} "${earlier.fileName}" on ${earlier.receivedAt}; not processed again`,
+      };
+      store.findings.insert({ fileId }, finding);
+      summary.findings.push(pick(finding));
+      return finishFile('duplicate', earlier.format, finding.message);
+    }
+
+    const head = await readHead(archived.path, 64);
+    const format = detectFormat(head);
+    if (format === 'empty' || format === 'edifact' || format === 'unknown') {
+      const finding: Finding = format === 'empty'
+        ? { code: 'FILE_EMPTY', severity: 'error', level: 'file', message: 'the file is empty (0 bytes or only white space)' }
+        : format === 'edifact'
+          ? { code: 'FILE_FORMAT_UNSUPPORTED', severity: 'error', level: 'file', message: 'UN/EDIFACT interchange (UNA/UNB): this gateway does not read EDIFACT yet; the file is kept in the archive' }
+          : { code: 'FILE_NOT_EDI', severity: 'error', level: 'file', message: `not an X12 interchange: the file starts with ${JSON.stringify(head.toString('latin1').slice(0, 24))} instead of "ISA"` };
+      store.findings.insert({ fileId }, finding);
+      summary.findings.push(pick(finding));
+      const hinted = file.partnerHint ? this.deps.partners.get(file.partnerHint) : undefined;
+      summary.partnerId = hinted?.id ?? null;
+      return finishFile(format === 'edifact' ? 'unsupported' : 'unreadable', format === 'edifact' ? 'edifact' : null, finding.message);
+    }
+
+    const contexts: InterchangeContext[] = [];
+    let current: InterchangeContext | undefined;
+    let events: ReaderEvent[] = [];
+    const ackJobs: Array<() => void> = [];
+    const reader = new X12Reader({
+      onInterchangeStart: (header) => events.push({ kind: 'interchangeStart', header }),
+      onTransactionSet: (set) => events.push({ kind: 'set', set }),
+      onGroupEnd: (group) => events.push({ kind: 'groupEnd', group }),
+      onInterchangeEnd: (interchange) => events.push({ kind: 'interchangeEnd', interchange }),
+      onFileFinding: (finding) => events.push({ kind: 'fileFinding', finding }),
+    }, { maxSegmentLength: config.intake.maxSegmentLength });
+
+    const drain = async () => {
+      if (!events.length) return;
+      const batch = events;
+      events = [];
+      // Map accepted sets first (async JSONata), then write the whole batch in one transaction.
+      let ctx = current;
+      for (const ev of batch) {
+        if (ev.kind === 'interchangeStart') ctx = this.preResolve(ev.header, file);
+        else if (ev.kind === 'set' && ctx) ev.mapped = await this.mapSet(ev.set, ctx, file, archived, correlationId, receivedAt, log);
+      }
+      store.db.transaction(() => {
+        for (const ev of batch) {
+          switch (ev.kind) {
+            case 'interchangeStart':
+              current = this.onInterchangeStart(ev.header, fileId, file, receivedAt, summary);
+              contexts.push(current);
+              break;
+            case 'set':
+              if (current) this.onSet(ev.set, ev.mapped, current, fileId, summary, receivedAt);
+              break;
+            case 'groupEnd':
+              if (current) this.onGroupEnd(ev.group, current, fileId);
+              break;
+            case 'interchangeEnd':
+              if (current) {
+                const ctxEnd = current;
+                this.onInterchangeEnd(ev.interchange, ctxEnd, fileId, summary);
+                ackJobs.push(() => this.sendAcks(ev.interchange, ctxEnd, summary, log));
+                current = undefined;
+              }
+              break;
+            case 'fileFinding':
+              store.findings.insert({ fileId }, ev.finding);
+              summary.findings.push(pick(ev.finding));
+              break;
+          }
+        }
+      })();
+    };
+
+    const stream = createReadStream(archived.path, { highWaterMark: CHUNK_SIZE });
+    for await (const chunk of stream) {
+      reader.push(chunk as Buffer);
+      await drain();
+    }
+    reader.end();
+    await drain();
+
+    // File outcome over its interchanges.
+    const statuses = summary.interchanges.map((i) => i.status);
+    let status: FileStatus;
+    if (statuses.length === 0) status = 'unreadable';
+    else if (statuses.every((s) => s === 'accepted')) status = 'accepted';
+    else if (statuses.every((s) => s === 'duplicate')) status = 'duplicate';
+    else if (statuses.every((s) => s === 'unknown_partner')) status = 'unknown_partner';
+    else if (statuses.every((s) => s === 'rejected' || s === 'duplicate' || s === 'unknown_partner')) status = 'rejected';
+    else if (statuses.every((s) => s === 'accepted' || s === 'accepted_with_errors')) status = 'accepted_with_errors';
+    else status = 'partially_accepted';
+    const partners = new Set(contexts.map((c) => c.partner?.id).filter((p): p is string => !!p));
+    summary.partnerId = partners.size === 1 ? [...partners][0]! : summary.partnerId ?? (file.partnerHint && this.deps.partners.get(file.partnerHint) ? file.partnerHint : null);
+    // Deliveries stay held until the whole file is recorded: a crash mid-file releases nothing, and the
+    // file is processed again at start. Acks, releases and the file outcome commit together.
+    let released = 0;
+    store.db.transaction(() => {
+      for (const job of ackJobs) job();
+      const now = this.now().getTime();
+      for (const ctx of contexts) {
+        const st = summary.interchanges.find((i) => i.id === ctx.rowId)?.status;
+        if (st === 'accepted' || st === 'accepted_with_errors' || st === 'partially_accepted') released += releaseHeld(store.db, ctx.rowId, now);
+      }
+      finishFile(status, 'x12');
+    })();
+    if (released > 0) this.deps.onReleased?.();
+    return summary;
+  }
+
+  /** Partner of an interchange, decided before its sets are mapped (no store writes). */
+  private preResolve(header: X12InterchangeHeader, file: ReceivedFile): InterchangeContext {
+    const r = resolvePartner(this.deps.partners, header, file.partnerHint ?? null);
+    return {
+      rowId: 0, header, partner: r.partner, processable: !!r.partner && !r.mismatch, duplicateOf: null, rejectDuplicate: false,
+      senderMismatch: r.mismatch, groups: [], adjusted: new Map(), findings: [], setCount: 0,
+    };
+  }
+
+  private onInterchangeStart(header: X12InterchangeHeader, fileId: number, file: ReceivedFile, receivedAt: Date, summary: IngestSummary): InterchangeContext {
+    const { store, partners } = this.deps;
+    const ctx = this.preResolve(header, file);
+    const r = resolvePartner(partners, header, file.partnerHint ?? null);
+    if (r.finding) ctx.findings.push(r.finding);
+    if (ctx.partner && !ctx.senderMismatch) {
+      const prev = store.interchanges.findPrevious(header.senderQualifier, header.senderId, header.controlNumber, -1);
+      if (prev) {
+        ctx.duplicateOf = prev.id;
+        ctx.rejectDuplicate = ctx.partner.duplicates.interchange === 'reject';
+        ctx.findings.push({
+          code: 'X12_DUPLICATE_INTERCHANGE', severity: ctx.rejectDuplicate ? 'error' : 'warning', level: 'interchange', ta1: '025',
+          message: `ISA13 ${header.controlNumber} from ${header.senderQualifier}/${header.senderId} was already received in interchange ${prev.id} on ${prev.receivedAt}` +
+            (ctx.rejectDuplicate ? '; rejected as a duplicate (partner policy duplicates.interchange: reject)' : '; processed again (partner policy duplicates.interchange: accept)'),
+        });
+        if (ctx.rejectDuplicate) ctx.processable = false;
+      }
+    }
+    ctx.rowId = store.interchanges.insert({
+      fileId, partnerId: ctx.partner?.id ?? null, standard: 'X12', senderQualifier: header.senderQualifier, senderId: header.senderId,
+      receiverQualifier: header.receiverQualifier, receiverId: header.receiverId, controlNumber: header.controlNumber, version: header.version,
+      usage: header.usage, ackRequested: header.ackRequested, interchangeDate: header.date, interchangeTime: header.time,
+      duplicateOf: ctx.duplicateOf, byteStart: header.offset, receivedAt: isoNow(receivedAt.getTime()),
+    });
+    void summary;
+    return ctx;
+  }
+
+  /** Maps one accepted set of a routed document type; never throws for a partner's data. */
+  private async mapSet(
+    set: X12TransactionSet, ctx: InterchangeContext, file: ReceivedFile, archived: { sha256: string },
+    correlationId: string, receivedAt: Date, log: Logger,
+  ): Promise<MappedSet | undefined> {
+    const partner = ctx.partner;
+    if (!partner || !ctx.processable || set.ackCode === 'R' || set.group.functionalId === 'FA') return undefined;
+    const route = partner.documents[set.setId];
+    if (!route) return undefined;
+    const map = this.deps.maps.get(route.map);
+    const findings: Finding[] = [];
+    if (!map) {
+      findings.push({ code: 'MAP_NOT_FOUND', severity: 'error', level: 'transaction', message: `map "${route.map}" named by partner ${partner.id} for ${set.setId} is not loaded` });
+      return { destinations: route.destinations, businessReference: null, findings };
+    }
+    try {
+      const input = buildX12MapInput({ setId: set.setId, controlNumber: set.controlNumber, version: set.group.version, segments: set.segments, delimiters: set.interchange.delimiters });
+      const { payload, errors } = await mapAndValidate(map, input);
+      if (errors.length) {
+        findings.push({ code: 'CANONICAL_INVALID', severity: 'error', level: 'transaction', message: `map "${map.name}" produced a ${map.messageType} that does not match its schema: ${errors.slice(0, 5).join('; ')}` });
+        return { destinations: route.destinations, businessReference: null, findings };
+      }
+      const businessReference = businessReferenceOf(payload);
+      const h = set.interchange;
+      const idempotencyKey = createHash('sha256')
+        .update([partner.id, 'X12', h.senderQualifier, h.senderId, h.controlNumber, set.group.controlNumber, set.controlNumber].join('|'))
+        .digest('hex');
+      const message: CanonicalMessage = {
+        id: randomUUID(),
+        type: map.messageType,
+        schemaVersion: map.schemaVersion,
+        partnerId: partner.id,
+        correlationId,
+        idempotencyKey,
+        source: {
+          standard: 'X12', version: set.group.version, documentType: set.setId, channel: file.channel,
+          interchangeControlNumber: h.controlNumber, groupControlNumber: set.group.controlNumber,
+          transactionSetControlNumber: set.controlNumber, fileName: file.fileName, receivedAt: receivedAt.toISOString(),
+        },
+        payload,
+      };
+      void archived;
+      return { message, destinations: route.destinations, businessReference, findings };
+    } catch (err) {
+      log.warn({ err: (err as Error).message, set: set.controlNumber }, 'map failed');
+      findings.push({ code: 'MAP_FAILED', severity: 'error', level: 'transaction', message: `map "${route.map}" failed on ST02 ${set.controlNumber}: ${(err as Error).message}` });
+      return { destinations: route.destinations, businessReference: null, findings };
+    }
+  }
+
+  private onSet(set: X12TransactionSet, mapped: MappedSet | undefined, ctx: InterchangeContext, fileId: number, summary: IngestSummary, receivedAt: Date): void {
+    const { store, config } = this.deps;
+    const findings = [...set.findings];
+    let ackCode = set.ackCode;
+    const partner = ctx.partner;
+    if (partner && ctx.processable && ackCode !== 'R' && set.group.functionalId !== 'FA' && !partner.documents[set.setId]) {
+      findings.push({
+        code: 'X12_SET_NOT_SUPPORTED', severity: 'error', level: 'transaction', ak5: '1',
+        message: `transaction set ${set.setId} (ST02 ${set.controlNumber}) is not configured for partner ${partner.id} (partners/${partner.id}.yaml documents)`,
+      });
+      ackCode = 'R';
+    }
+    const summaries = ctx.adjusted.get(set.group.controlNumber) ?? [];
+    summaries.push({ setId: set.setId, controlNumber: set.controlNumber, implementationReference: set.implementationReference, ackCode, findings });
+    ctx.adjusted.set(set.group.controlNumber, summaries);
+    ctx.setCount++;
+    summary.transactionSets++;
+
+    const setRowId = store.transactions.insertSet({
+      interchangeId: ctx.rowId, groupControlNumber: set.group.controlNumber, setId: set.setId, controlNumber: set.controlNumber,
+      implementationReference: set.implementationReference ?? null, position: set.index, ackCode, segmentCount: set.segments.length,
+      businessReference: mapped?.businessReference ?? null, byteStart: set.offsetStart, byteEnd: set.offsetEnd,
+    });
+    const where = { fileId, interchangeId: ctx.rowId, groupControlNumber: set.group.controlNumber, transactionSetId: setRowId, transactionControlNumber: set.controlNumber };
+    for (const f of [...findings, ...(mapped?.findings ?? [])]) {
+      store.findings.insert(where, f);
+      summary.findings.push(pick(f));
+    }
+    if (mapped?.message && ackCode !== 'R') {
+      const m = mapped.message;
+      const now = receivedAt.toISOString();
+      store.messages.insert({
+        id: m.id, interchangeId: ctx.rowId, transactionSetId: setRowId, partnerId: m.partnerId, type: m.type, idempotencyKey: m.idempotencyKey,
+        correlationId: m.correlationId, businessReference: mapped.businessReference, body: JSON.stringify(m), createdAt: now,
+      });
+      for (const destination of mapped.destinations) {
+        const dest = config.destinations[destination];
+        enqueueDelivery(store.db, {
+          messageId: m.id, interchangeId: ctx.rowId, partnerId: m.partnerId, destination, messageType: m.type,
+          maxAttempts: dest?.retry.maxAttempts ?? 8, state: 'held', now: this.now().getTime(),
+        });
+      }
+      summary.messagesEnqueued++;
+    }
+  }
+
+  private onGroupEnd(group: X12GroupResult, ctx: InterchangeContext, fileId: number): void {
+    const { store } = this.deps;
+    const adjusted = ctx.adjusted.get(group.header.controlNumber);
+    let g = group;
+    if (adjusted && adjusted.length === group.sets.length && adjusted.some((s, i) => s.ackCode !== group.sets[i]!.ackCode)) {
+      const acceptedCount = adjusted.filter((s) => s.ackCode !== 'R').length;
+      g = { ...group, sets: adjusted, acceptedCount, ackCode: groupAckCode(group, adjusted) };
+    }
+    ctx.adjusted.delete(group.header.controlNumber);
+    ctx.groups.push(g);
+    const h = g.header;
+    store.transactions.insertGroup({
+      interchangeId: ctx.rowId, functionalId: h.functionalId, senderCode: h.senderCode, receiverCode: h.receiverCode, controlNumber: h.controlNumber,
+      version: h.version, groupDate: h.date, groupTime: h.time, declaredSetCount: g.declaredSetCount, setCount: g.sets.length,
+      acceptedCount: g.acceptedCount, ackCode: g.ackCode, byteStart: g.offsetStart, byteEnd: g.offsetEnd,
+    });
+    for (const f of g.findings) store.findings.insert({ fileId, interchangeId: ctx.rowId, groupControlNumber: h.controlNumber }, f);
+  }
+
+  private onInterchangeEnd(ic: X12InterchangeResult, ctx: InterchangeContext, fileId: number, summary: IngestSummary): void {
+    const { store } = this.deps;
+    const now = this.now().getTime();
+    for (const f of [...ctx.findings, ...ic.findings]) {
+      store.findings.insert({ fileId, interchangeId: ctx.rowId }, f);
+      summary.findings.push(pick(f));
+    }
+    let status: InterchangeStatus;
+    if (!ctx.partner) status = 'unknown_partner';
+    else if (ctx.senderMismatch || ic.ackCode === 'R') status = 'rejected';
+    else if (ctx.rejectDuplicate) status = 'duplicate';
+    else status = interchangeStatusOf(ctx.groups);
+    const ok = status === 'accepted' || status === 'accepted_with_errors' || status === 'partially_accepted';
+    if (!ok) cancelHeld(store.db, ctx.rowId, `interchange ${status}`, now);
+    const ackCode = ctx.senderMismatch || ctx.rejectDuplicate ? 'R' : ic.ackCode;
+    const noteCode = ctx.senderMismatch ? '006' : ctx.rejectDuplicate ? '025' : ic.noteCode;
+    store.interchanges.finish({ id: ctx.rowId, status, ackCode, noteCode, groupCount: ctx.groups.length, setCount: ctx.setCount, byteEnd: ic.offsetEnd });
+    summary.interchanges.push({
+      id: ctx.rowId, controlNumber: ic.header.controlNumber, status, ackCode, noteCode,
+      groups: ctx.groups.map((g) => ({ controlNumber: g.header.controlNumber, functionalId: g.header.functionalId, ackCode: g.ackCode, sets: g.sets.length, accepted: g.acceptedCount })),
+    });
+  }
+
+  /** Writes the TA1 and 997s the partner's policy asks for into outbox/<partner>/ and records them. */
+  private sendAcks(ic: X12InterchangeResult, ctx: InterchangeContext, summary: IngestSummary, log: Logger): void {
+    const partner = ctx.partner;
+    if (!partner) return;
+    const { store, config } = this.deps;
+    const now = this.now();
+    const dir = join(config.outboxDir, partner.id);
+    const outcome: X12InterchangeResult = ctx.senderMismatch || ctx.rejectDuplicate
+      ? { ...ic, ackCode: 'R', noteCode: ctx.senderMismatch ? '006' : '025' }
+      : ic;
+    if (shouldSendTa1(partner.acknowledgements.ta1, outcome, ctx.rejectDuplicate) || ctx.senderMismatch && partner.acknowledgements.ta1 !== 'never') {
+      const isa13 = pad9(store.counters.next(partner.id, 'isa13'));
+      const text = buildTa1(outcome, { interchangeControlNumber: isa13, now, duplicate: ctx.rejectDuplicate });
+      const fileName = `TA1_${isa13}.x12`;
+      const path = join(dir, fileName);
+      writeFileAtomic(path, text);
+      store.acks.insert({
+        direction: 'outbound', kind: 'TA1', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: null, ackCode: outcome.ackCode,
+        status: ackStatusOf(outcome.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: null, fileName, path, content: text, createdAt: now.toISOString(),
+      });
+      summary.acks.push({ kind: 'TA1', fileName, path, ackCode: outcome.ackCode });
+      log.info({ ack: fileName, code: outcome.ackCode, note: outcome.noteCode }, 'TA1 written');
+    }
+    if (!partner.acknowledgements.functional || outcome.ackCode === 'R' || !ctx.processable && !ctx.duplicateOf) return;
+    for (const group of ctx.groups) {
+      if (group.header.functionalId === 'FA') continue; // never acknowledge an acknowledgement
+      const isa13 = pad9(store.counters.next(partner.id, 'isa13'));
+      const gs06 = String(store.counters.next(partner.id, 'gs06'));
+      const text = build997(group, { interchange: ic.header, interchangeControlNumber: isa13, groupControlNumber: gs06, now });
+      const fileName = `997_${isa13}.x12`;
+      const path = join(dir, fileName);
+      writeFileAtomic(path, text);
+      store.acks.insert({
+        direction: 'outbound', kind: '997', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: group.header.controlNumber,
+        ackCode: group.ackCode, status: ackStatusOf(group.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: gs06,
+        fileName, path, content: text, createdAt: now.toISOString(),
+      });
+      summary.acks.push({ kind: '997', fileName, path, ackCode: group.ackCode });
+      log.info({ ack: fileName, code: group.ackCode, group: group.header.controlNumber }, '997 written');
+    }
+  }
+}
+
+/** Partner of an interchange: the channel's hint cross-checked with ISA05/ISA06. */
+function resolvePartner(partners: PartnerDirectory, h: X12InterchangeHeader, hint: string | null): { partner?: Partner; mismatch: boolean; finding?: Finding } {
+  const bySender = partners.byX12(h.senderQualifier, h.senderId);
+  const hinted = hint ? partners.get(hint) : undefined;
+  if (hinted) {
+    if (bySender === hinted) return { partner: hinted, mismatch: false };
+    return {
+      partner: hinted, mismatch: true,
+      finding: {
+        code: 'X12_SENDER_MISMATCH', severity: 'error', level: 'interchange', ta1: '006',
+        message: `ISA05/ISA06 ${h.senderQualifier}/${h.senderId} is not an interchange id of partner ${hinted.id} (file arrived through ${hinted.id}'s channel` +
+          (bySender ? `; the id belongs to partner ${bySender.id})` : ')') + '; not processed',
+      },
+    };
+  }
+  if (bySender) return { partner: bySender, mismatch: false };
+  return {
+    mismatch: false,
+    finding: {
+      code: 'X12_PARTNER_UNKNOWN', severity: 'error', level: 'interchange',
+      message: `no trading partner has the interchange id ${h.senderQualifier}/${h.senderId} (ISA05/ISA06)` + (hint ? ` and the channel hint "${hint}" is not a partner` : '') +
+        '; the file is kept and recorded, add the partner with "edigate partners add" and replay it',
+    },
+  };
+}
+
+/** AK9 code after routing adjusted some sets (X12.5 997 AK901). */
+function groupAckCode(group: X12GroupResult, sets: X12SetSummary[]): X12GroupResult['ackCode'] {
+  if (group.findings.some((f) => f.severity === 'error')) return 'R';
+  const accepted = sets.filter((s) => s.ackCode !== 'R').length;
+  if (accepted === 0) return 'R';
+  if (accepted < sets.length) return 'P';
+  return sets.some((s) => s.ackCode === 'E') ? 'E' : 'A';
+}
+
+function interchangeStatusOf(groups: X12GroupResult[]): InterchangeStatus {
+  if (groups.length === 0 || groups.every((g) => g.ackCode === 'A')) return 'accepted';
+  if (groups.every((g) => g.ackCode === 'R')) return 'rejected';
+  if (groups.every((g) => g.ackCode === 'A' || g.ackCode === 'E')) return 'accepted_with_errors';
+  return 'partially_accepted';
+}
+
+function businessReferenceOf(payload: Record<string, unknown>): string | null {
+  for (const k of ['purchaseOrderNumber', 'shipmentId', 'invoiceNumber', 'reference']) {
+    const v = payload[k];
+    if (typeof v === 'string' && v) return v;
+  }
+  return null;
+}
+
+function pick(f: Finding): Pick<Finding, 'code' | 'severity' | 'level' | 'message'> {
+  return { code: f.code, severity: f.severity, level: f.level, message: f.message };
+}
+
+function pad9(n: number): string {
+  return String(n).padStart(9, '0');
+}
+
+async function readHead(path: string, n: number): Promise<Buffer> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Format by the first bytes after a BOM and white space: ISA (X12), UNA/UNB (EDIFACT). */
+export function detectFormat(head: Buffer): 'x12' | 'edifact' | 'empty' | 'unknown' {
+  let s = head.toString('latin1');
+  if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
+  s = s.replace(/^[\s\0]+/, '');
+  if (s.length === 0) return head.length < 64 ? 'empty' : 'unknown';
+  if (s.startsWith('ISA')) return 'x12';
+  if (s.startsWith('UNA') || s.startsWith('UNB')) return 'edifact';
+  return 'unknown';
+}
+
+/** Removes every record under a file whose processing stopped midway (its deliveries were all still held). */
+function discardPartialRecords(store: Store, fileId: number): void {
+  const db = store.db;
+  db.transaction(() => {
+    const inFile = 'SELECT id FROM interchanges WHERE file_id = @fileId';
+    db.prepare(`DELETE FROM deliveries WHERE interchange_id IN (${inFile})`).run({ fileId });
+    db.prepare(`DELETE FROM messages WHERE interchange_id IN (${inFile})`).run({ fileId });
+    db.prepare(`DELETE FROM acks WHERE interchange_id IN (${inFile})`).run({ fileId });
+    db.prepare(`DELETE FROM findings WHERE file_id = @fileId`).run({ fileId });
+    db.prepare(`DELETE FROM transaction_sets WHERE interchange_id IN (${inFile})`).run({ fileId });
+    db.prepare(`DELETE FROM functional_groups WHERE interchange_id IN (${inFile})`).run({ fileId });
+    db.prepare(`DELETE FROM interchanges WHERE file_id = @fileId`).run({ fileId });
+  })();
+}

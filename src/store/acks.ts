@@ -1,0 +1,65 @@
+import type { Db } from './db.js';
+
+/** Status of an acknowledgement as ops filter it (DESIGN.md GET /api/acks). */
+export type AckStatus = 'pending' | 'accepted' | 'accepted_with_errors' | 'partially_accepted' | 'rejected' | 'overdue';
+
+export interface AckRow {
+  id: number;
+  /** outbound: we sent it to the partner; inbound: the partner sent it to us. */
+  direction: 'outbound' | 'inbound';
+  kind: string;
+  partnerId: string | null;
+  interchangeId: number | null;
+  groupControlNumber: string | null;
+  ackCode: string;
+  status: AckStatus;
+  interchangeControlNumber: string | null;
+  groupControlNumberSent: string | null;
+  fileName: string | null;
+  path: string | null;
+  content: string | null;
+  createdAt: string;
+}
+
+/** Maps an X12 acknowledgement code (AK9/AK5/TA104) to the ledger status. */
+export function ackStatusOf(code: string): AckStatus {
+  switch (code) {
+    case 'A': return 'accepted';
+    case 'E': return 'accepted_with_errors';
+    case 'P': return 'partially_accepted';
+    default: return 'rejected';
+  }
+}
+
+/** Acknowledgements sent and received (table `acks`). */
+export function acksRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO acks (direction, kind, partner_id, interchange_id, group_control_number, ack_code, status,
+    interchange_control_number, group_control_number_sent, file_name, path, content, created_at)
+    VALUES (@direction, @kind, @partnerId, @interchangeId, @groupControlNumber, @ackCode, @status, @interchangeControlNumber,
+    @groupControlNumberSent, @fileName, @path, @content, @createdAt)`);
+  const cols = `id, direction, kind, partner_id AS partnerId, interchange_id AS interchangeId, group_control_number AS groupControlNumber,
+    ack_code AS ackCode, status, interchange_control_number AS interchangeControlNumber, group_control_number_sent AS groupControlNumberSent,
+    file_name AS fileName, path, content, created_at AS createdAt`;
+  const ofInterchange = db.prepare(`SELECT ${cols} FROM acks WHERE interchange_id = ? ORDER BY id`);
+  return {
+    insert(row: Omit<AckRow, 'id'>): number {
+      return Number(insert.run(row).lastInsertRowid);
+    },
+    ofInterchange(id: number): AckRow[] {
+      return ofInterchange.all(id) as AckRow[];
+    },
+    list(f: { direction?: string; status?: string; partnerId?: string; kind?: string; limit: number; offset: number }): { items: AckRow[]; total: number } {
+      const where: string[] = [];
+      const params: Record<string, unknown> = { limit: f.limit, offset: f.offset };
+      if (f.direction) { where.push('direction = @direction'); params.direction = f.direction; }
+      if (f.status) { where.push('status = @status'); params.status = f.status; }
+      if (f.partnerId) { where.push('partner_id = @partnerId'); params.partnerId = f.partnerId; }
+      if (f.kind) { where.push('kind = @kind'); params.kind = f.kind; }
+      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const items = db.prepare(`SELECT ${cols} FROM acks ${w} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(params) as AckRow[];
+      const { n } = db.prepare(`SELECT count(*) AS n FROM acks ${w}`).get(params) as { n: number };
+      return { items, total: n };
+    },
+  };
+}
+export type AcksRepo = ReturnType<typeof acksRepo>;

@@ -1,0 +1,106 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { GatewayError } from '../errors.js';
+
+/** Where the raw bytes with this SHA-256 (hex) live: data/archive/ab/cd/<sha256>. */
+export function archivePath(archiveDir: string, sha256: string): string {
+  return join(archiveDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+/**
+ * Copies the file at `source` into the content-addressed raw archive while hashing it (streamed:
+ * memory does not grow with the file). The copy is fsynced before it is renamed into place, so a
+ * file is either wholly archived or not at all. Archiving the same bytes twice keeps one copy.
+ * @returns sha256 (hex), size in bytes and the archive path.
+ * @throws GatewayError EDIGATE_FILE_UNREADABLE when `source` cannot be read, EDIGATE_ARCHIVE_FAILED when writing fails.
+ */
+export async function archiveFile(archiveDir: string, source: string): Promise<{ sha256: string; size: number; path: string }> {
+  const tmpDir = join(archiveDir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, randomUUID());
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  let input;
+  try {
+    input = createReadStream(source);
+    await new Promise<void>((res, rej) => { input!.once('open', () => res()); input!.once('error', rej); });
+  } catch (err) {
+    throw new GatewayError('EDIGATE_FILE_UNREADABLE', `${source}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const out = createWriteStream(tmp, { flags: 'wx' });
+    await pipeline(input, tap, out);
+    const fh = await fsp.open(tmp, 'r+');
+    await fh.sync();
+    await fh.close();
+    return await settle(archiveDir, tmp, hash.digest('hex'), size);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError('EDIGATE_ARCHIVE_FAILED', `${source}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Archives bytes held in memory (uploads, tests). Same layout and guarantees as archiveFile.
+ * @throws GatewayError EDIGATE_ARCHIVE_FAILED
+ */
+export async function archiveBuffer(archiveDir: string, bytes: Buffer): Promise<{ sha256: string; size: number; path: string }> {
+  const tmpDir = join(archiveDir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const tmp = join(tmpDir, randomUUID());
+  try {
+    const fh = await fsp.open(tmp, 'wx');
+    await fh.writeFile(bytes);
+    await fh.sync();
+    await fh.close();
+    return await settle(archiveDir, tmp, createHash('sha256').update(bytes).digest('hex'), bytes.length);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw new GatewayError('EDIGATE_ARCHIVE_FAILED', (err as Error).message, { cause: err });
+  }
+}
+
+async function settle(archiveDir: string, tmp: string, sha256: string, size: number) {
+  const path = archivePath(archiveDir, sha256);
+  if (existsSync(path)) {
+    await fsp.rm(tmp, { force: true });
+  } else {
+    await fsp.mkdir(join(archiveDir, sha256.slice(0, 2), sha256.slice(2, 4)), { recursive: true });
+    await fsp.rename(tmp, path);
+  }
+  return { sha256, size, path };
+}
+
+/**
+ * Reads bytes [start, end) of an archived file.
+ * @throws GatewayError EDIGATE_NOT_FOUND when the archive has no such file.
+ */
+export async function readArchived(archiveDir: string, sha256: string, start = 0, end?: number): Promise<Buffer> {
+  const path = archivePath(archiveDir, sha256);
+  let fh;
+  try {
+    fh = await fsp.open(path, 'r');
+  } catch (err) {
+    throw new GatewayError('EDIGATE_NOT_FOUND', `archived file ${sha256}`, { cause: err });
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const stop = Math.min(end ?? size, size);
+    const buf = Buffer.alloc(Math.max(0, stop - start));
+    await fh.read(buf, 0, buf.length, start);
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,123 @@
+import { watch, type FSWatcher } from 'chokidar';
+import { promises as fsp, mkdirSync, existsSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { Logger } from 'pino';
+import type { ReceivedFile, IngestSummary } from '../pipeline.js';
+
+/** Files the watcher never takes: dotfiles and uploads still being written (`*.part`, `*.tmp`). */
+export function isIgnoredName(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('.part') || name.endsWith('.tmp');
+}
+
+export interface FolderWatcherOptions {
+  /** The inbox folder; a file in inbox/<partner-id>/ carries that partner id as its hint. */
+  inboxDir: string;
+  /** How long size and mtime must stay unchanged before a file is taken, in ms. */
+  settleMs: number;
+  ingest: (file: ReceivedFile, onRecorded: () => Promise<void>) => Promise<IngestSummary>;
+  logger: Logger;
+  /** Extra folders to create at start (one per partner). */
+  partnerIds?: string[];
+}
+
+/**
+ * Watches inbox/ and inbox/<partner-id>/ (chokidar) and hands every settled file to intake, then
+ * removes it from the inbox once its raw bytes are archived and recorded.
+ * The folder is swept at start (chokidar's initial scan is not trusted for half-written files), and
+ * every file's size and mtime are checked again after `settleMs` before it is taken, because a slow
+ * writer can pause longer than any fixed threshold.
+ */
+export class FolderWatcher {
+  private watcher: FSWatcher | undefined;
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly busy = new Set<string>();
+  private stopped = false;
+  private inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: FolderWatcherOptions) {}
+
+  /** Creates the inbox folders, sweeps what is already there and starts watching. */
+  async start(): Promise<void> {
+    mkdirSync(this.opts.inboxDir, { recursive: true });
+    for (const id of this.opts.partnerIds ?? []) mkdirSync(join(this.opts.inboxDir, id), { recursive: true });
+    this.watcher = watch(this.opts.inboxDir, {
+      depth: 1,
+      ignoreInitial: true,
+      ignored: (p: string) => p !== this.opts.inboxDir && isIgnoredName(basename(p)),
+    });
+    this.watcher.on('add', (p) => this.schedule(p));
+    this.watcher.on('change', (p) => this.schedule(p));
+    this.watcher.on('error', (err) => this.opts.logger.error({ err }, 'inbox watcher error'));
+    await new Promise<void>((res) => this.watcher!.once('ready', () => res()));
+    await this.sweep();
+  }
+
+  /** Looks at every file in inbox/ and inbox/<partner>/ and schedules it (used at start). */
+  async sweep(): Promise<void> {
+    const dirs = [this.opts.inboxDir];
+    for (const e of await fsp.readdir(this.opts.inboxDir, { withFileTypes: true })) {
+      if (e.isDirectory() && !isIgnoredName(e.name)) dirs.push(join(this.opts.inboxDir, e.name));
+    }
+    for (const d of dirs) {
+      for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
+        if (e.isFile() && !isIgnoredName(e.name)) this.schedule(join(d, e.name));
+      }
+    }
+  }
+
+  /** Stops watching and waits for files being ingested. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
+    await this.watcher?.close();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private schedule(path: string): void {
+    if (this.stopped || this.busy.has(path)) return;
+    const prev = this.pending.get(path);
+    if (prev) clearTimeout(prev);
+    void fsp.stat(path).then((s1) => {
+      if (!s1.isFile()) return;
+      const t = setTimeout(() => {
+        this.pending.delete(path);
+        const p = this.take(path, s1.size, s1.mtimeMs);
+        this.inFlight.add(p);
+        void p.finally(() => this.inFlight.delete(p));
+      }, this.opts.settleMs);
+      this.pending.set(path, t);
+    }, () => undefined);
+  }
+
+  private async take(path: string, size: number, mtimeMs: number): Promise<void> {
+    if (this.stopped || this.busy.has(path)) return;
+    let s2;
+    try {
+      s2 = await fsp.stat(path);
+    } catch {
+      return; // gone already
+    }
+    if (s2.size !== size || s2.mtimeMs !== mtimeMs) {
+      this.schedule(path); // still being written
+      return;
+    }
+    this.busy.add(path);
+    const rel = relative(this.opts.inboxDir, path);
+    const partnerHint = rel.includes(sep) ? rel.split(sep)[0]! : null;
+    try {
+      await this.opts.ingest({ path, fileName: basename(path), channel: 'folder', partnerHint, receivedAt: new Date() }, async () => {
+        await fsp.rm(path, { force: true });
+      });
+    } catch (err) {
+      this.opts.logger.error({ err, path }, 'inbox file could not be taken; left in place');
+    } finally {
+      this.busy.delete(path);
+      if (existsSync(path)) {
+        // Left in place after a failure: retry later rather than spinning.
+        setTimeout(() => this.schedule(path), 5000).unref();
+      }
+    }
+    void dirname;
+  }
+}
