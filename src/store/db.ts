@@ -157,6 +157,7 @@ const MIGRATIONS: string[] = [
     delivered_at TEXT
   );
   CREATE INDEX deliveries_ready ON deliveries(state, run_at);
+  CREATE INDEX deliveries_ready_destination ON deliveries(destination, state, run_at);
   CREATE INDEX deliveries_interchange ON deliveries(interchange_id);
   CREATE INDEX deliveries_message ON deliveries(message_id);
   CREATE UNIQUE INDEX deliveries_message_destination ON deliveries(message_id, destination);
