@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, Gauge, collectDefaultMetrics } from 'prom-client';
 import type { Store } from '../store/index.js';
@@ -30,7 +30,7 @@ const page = {
  */
 export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   const { store, partners, config } = deps;
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'ops-api' }), disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'ops-api' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 16 * 1024 * 1024 });
 
   app.setErrorHandler((err, _req, reply) => {
     if (isGatewayError(err)) {
