@@ -32,7 +32,7 @@ import { build997 } from './acks/x12-997.js';
 import { buildTa1, shouldSendTa1 } from './acks/ta1.js';
 import { buildX12MapInput } from './mapping/x12-input.js';
 import { mapAndValidate, type MapRegistry } from './mapping/maps.js';
-import { enqueueDelivery, releaseHeld, cancelHeld } from './store/deliveries.js';
+import { enqueueDelivery, releaseHeld, cancelHeld, cancelHeldForGroup } from './store/deliveries.js';
 import type { CanonicalMessage } from './canonical/envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
 
@@ -98,6 +98,10 @@ interface InterchangeContext {
   adjusted: Map<string, X12SetSummary[]>;
   findings: Finding[];
   setCount: number;
+  /** Groups of this interchange whose trailer was read so far (the next group's ordinal is this + 1). */
+  groupsSeen: number;
+  /** Messages mapped from the current group's sets (cancelled with it when the group is rejected). */
+  messagesInGroup: number;
 }
 
 type ReaderEvent =
@@ -244,6 +248,7 @@ export class Pipeline {
       for (const ev of batch) {
         if (ev.kind === 'interchangeStart') ctx = this.preResolve(ev.header, file);
         else if (ev.kind === 'set' && ctx) ev.mapped = await this.mapSet(ev.set, ctx, file, archived, correlationId, receivedAt, log);
+        else if (ev.kind === 'groupEnd' && ctx) ctx.groupsSeen++;
       }
       store.db.transaction(() => {
         for (const ev of batch) {
@@ -256,7 +261,7 @@ export class Pipeline {
               if (current) this.onSet(ev.set, ev.mapped, current, fileId, summary, receivedAt);
               break;
             case 'groupEnd':
-              if (current) this.onGroupEnd(ev.group, current, fileId);
+              if (current) this.onGroupEnd(ev.group, current, fileId, summary);
               break;
             case 'interchangeEnd':
               if (current) {
@@ -316,7 +321,7 @@ export class Pipeline {
     const r = resolvePartner(this.deps.partners, header, file.partnerHint ?? null);
     return {
       rowId: 0, header, partner: r.partner, processable: !!r.partner && !r.mismatch, duplicateOf: null, rejectDuplicate: false,
-      senderMismatch: r.mismatch, groups: [], adjusted: new Map(), findings: [], setCount: 0,
+      senderMismatch: r.mismatch, groups: [], adjusted: new Map(), findings: [], setCount: 0, groupsSeen: 0, messagesInGroup: 0,
     };
   }
 
@@ -372,8 +377,10 @@ export class Pipeline {
       }
       const businessReference = businessReferenceOf(payload);
       const h = set.interchange;
+      // Partner + source control numbers; the group's ordinal and the set's position keep sets apart when a
+      // partner repeats GS06 or ST02 inside one interchange. The same interchange received twice gets the same keys.
       const idempotencyKey = createHash('sha256')
-        .update([partner.id, 'X12', h.senderQualifier, h.senderId, h.controlNumber, set.group.controlNumber, set.controlNumber].join('|'))
+        .update([partner.id, 'X12', h.senderQualifier, h.senderId, h.controlNumber, ctx.groupsSeen + 1, set.group.controlNumber, set.index, set.controlNumber].join('|'))
         .digest('hex');
       const message: CanonicalMessage = {
         id: randomUUID(),
@@ -441,10 +448,11 @@ export class Pipeline {
         });
       }
       summary.messagesEnqueued++;
+      ctx.messagesInGroup++;
     }
   }
 
-  private onGroupEnd(group: X12GroupResult, ctx: InterchangeContext, fileId: number): void {
+  private onGroupEnd(group: X12GroupResult, ctx: InterchangeContext, fileId: number, summary: IngestSummary): void {
     const { store } = this.deps;
     const adjusted = ctx.adjusted.get(group.header.controlNumber);
     let g = group;
@@ -453,14 +461,23 @@ export class Pipeline {
       g = { ...group, sets: adjusted, acceptedCount, ackCode: groupAckCode(group, adjusted) };
     }
     ctx.adjusted.delete(group.header.controlNumber);
+    const messagesInGroup = ctx.messagesInGroup;
+    ctx.messagesInGroup = 0;
     ctx.groups.push(g);
     const h = g.header;
-    store.transactions.insertGroup({
+    const groupId = store.transactions.insertGroup({
       interchangeId: ctx.rowId, functionalId: h.functionalId, senderCode: h.senderCode, receiverCode: h.receiverCode, controlNumber: h.controlNumber,
       version: h.version, groupDate: h.date, groupTime: h.time, declaredSetCount: g.declaredSetCount, setCount: g.sets.length,
       acceptedCount: g.acceptedCount, ackCode: g.ackCode, byteStart: g.offsetStart, byteEnd: g.offsetEnd,
     });
-    for (const f of g.findings) store.findings.insert({ fileId, interchangeId: ctx.rowId, groupControlNumber: h.controlNumber }, f);
+    if (g.ackCode === 'R') {
+      const cancelled = cancelHeldForGroup(store.db, groupId, `functional group ${h.controlNumber} rejected (AK9 R)`, this.now().getTime());
+      if (cancelled > 0) summary.messagesEnqueued -= messagesInGroup;
+    }
+    for (const f of g.findings) {
+      store.findings.insert({ fileId, interchangeId: ctx.rowId, groupControlNumber: h.controlNumber }, f);
+      summary.findings.push(pick(f));
+    }
   }
 
   private onInterchangeEnd(ic: X12InterchangeResult, ctx: InterchangeContext, fileId: number, summary: IngestSummary): void {

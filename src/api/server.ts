@@ -30,7 +30,8 @@ const page = {
  */
 export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   const { store, partners, config } = deps;
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'ops-api' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 16 * 1024 * 1024 });
+  // Request logs at info would drown the file and delivery events: the API logs warnings and errors only.
+  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'ops-api' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: 16 * 1024 * 1024 });
 
   app.setErrorHandler((err, _req, reply) => {
     if (isGatewayError(err)) {

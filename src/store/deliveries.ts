@@ -181,6 +181,20 @@ export function cancelHeld(db: Db, interchangeId: number, reason: string, now: n
 }
 
 /**
+ * Cancels the held deliveries of the messages mapped from the sets of one functional group, when
+ * that group is rejected (X12 997 AK9 R) while the rest of its interchange is accepted.
+ * @returns how many deliveries were cancelled.
+ */
+export function cancelHeldForGroup(db: Db, groupId: number, reason: string, now: number): number {
+  return stmt(
+    db,
+    `UPDATE deliveries SET state = 'cancelled', last_error = @reason, updated_at = @iso
+     WHERE state = 'held' AND message_id IN (
+       SELECT m.id FROM messages m JOIN transaction_sets t ON t.id = m.transaction_set_id WHERE t.group_id = @groupId)`,
+  ).run({ groupId, reason, iso: isoNow(now) }).changes;
+}
+
+/**
  * Claims up to `limit` ready deliveries (pending, run_at <= now), optionally of one destination:
  * state running, attempts + 1, locked_until = `lockedUntil`. The inner SELECT walks the
  * deliveries_ready (state, run_at) index; no OR in it, so it never turns into a table scan.
