@@ -106,7 +106,7 @@ export class FolderWatcher {
     const rel = relative(this.opts.inboxDir, path);
     const partnerHint = rel.includes(sep) ? rel.split(sep)[0]! : null;
     try {
-      await this.opts.ingest({ path, fileName: basename(path), channel: 'folder', partnerHint, receivedAt: new Date() }, async () => {
+      await this.opts.ingest({ path, fileName: basename(path), channel: 'folder', partnerHint }, async () => {
         await fsp.rm(path, { force: true });
       });
     } catch (err) {
