@@ -223,6 +223,18 @@ export const FINDING_CODES = {
   },
   X12_ELEMENT_INVALID_DATE: { level: 'element', severity: 'error', summary: 'Invalid date', ak5: '5', ak304: '8', ak403: '8' },
   X12_ELEMENT_INVALID_TIME: { level: 'element', severity: 'error', summary: 'Invalid time', ak5: '5', ak304: '8', ak403: '9' },
+
+  // ---- intake and routing: raised by the pipeline, not the X12 reader ----
+  FILE_EMPTY: { level: 'file', severity: 'error', summary: 'The file is empty (0 bytes or only white space)' },
+  FILE_UNREADABLE: { level: 'file', severity: 'error', summary: 'The file cannot be read (missing, not a regular file, or no permission)' },
+  FILE_NOT_EDI: { level: 'file', severity: 'error', summary: 'The file does not start with an X12 ISA or an EDIFACT UNA/UNB' },
+  FILE_FORMAT_UNSUPPORTED: { level: 'file', severity: 'error', summary: 'The file is in a format this gateway does not read yet' },
+  FILE_DUPLICATE_CONTENT: { level: 'file', severity: 'error', summary: 'The same bytes were received and accepted before; not processed again' },
+  X12_PARTNER_UNKNOWN: { level: 'interchange', severity: 'error', summary: 'No trading partner has the ISA05/ISA06 sender id', ta1: '006' },
+  X12_SET_NOT_SUPPORTED: { level: 'transaction', severity: 'error', summary: 'The transaction set is not configured for this partner', ak5: '1' },
+  MAP_NOT_FOUND: { level: 'transaction', severity: 'error', summary: 'The map named by the partner for this document type is not loaded' },
+  MAP_FAILED: { level: 'transaction', severity: 'error', summary: 'The map failed on this transaction set' },
+  CANONICAL_INVALID: { level: 'transaction', severity: 'error', summary: 'The map produced a canonical message that does not match its schema' },
 } as const satisfies Record<string, FindingCodeSpec>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

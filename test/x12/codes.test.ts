@@ -6,7 +6,7 @@ describe('finding code catalogue', () => {
   it('is well formed: levels, severities and standard codes', () => {
     const levels = new Set(['file', 'interchange', 'group', 'transaction', 'segment', 'element']);
     for (const [code, spec] of Object.entries(FINDING_CODES) as [string, Record<string, string>][]) {
-      expect(code).toMatch(/^X12_[A-Z0-9_]+$/);
+      expect(code).toMatch(/^(X12|FILE|MAP|CANONICAL)_[A-Z0-9_]+$/);
       expect(levels.has(spec.level ?? '')).toBe(true);
       expect(['error', 'warning']).toContain(spec.severity);
       expect((spec.summary ?? '').length).toBeGreaterThan(10);
