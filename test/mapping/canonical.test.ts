@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { isGatewayError } from '../../src/errors.js';
+import { CANONICAL_TYPES, canonicalTypeNames, orderSchema, validateCanonical, type CanonicalOrder } from '../../src/canonical/index.js';
+
+/** A complete order using every field of the schema (typed: the TS type and the schema must agree). */
+const full: CanonicalOrder = {
+  purchaseOrderNumber: 'PO-1',
+  orderDate: '2024-02-15',
+  purpose: { code: '00', meaning: 'Original' },
+  orderType: { code: 'SA', meaning: 'Stand-alone Order' },
+  releaseNumber: 'R1',
+  contractNumber: 'C1',
+  currency: 'USD',
+  parties: [
+    {
+      role: 'shipTo',
+      entityCode: 'ST',
+      name: 'DC 12',
+      additionalNames: ['DOCK 4'],
+      ids: [{ qualifier: '92', value: '0012' }],
+      address: { lines: ['1 MAIN ST'], city: 'TOWN', stateOrProvince: 'OH', postalCode: '44139', country: 'US' },
+      contacts: [{ functionCode: 'BD', name: 'JO', phone: '555', fax: '556', email: 'jo@x.example', communications: [{ qualifier: 'EX', value: '12' }] }],
+      references: [{ qualifier: 'DP', value: 'DP', description: 'DEPARTMENT 1' }],
+    },
+  ],
+  contacts: [{ functionCode: 'BD', name: 'JO' }],
+  dates: {
+    requestedDeliveryDate: '2024-03-01', requestedShipDate: '2024-02-25', requestedPickupDate: '2024-02-24', shipNotBefore: '2024-02-20',
+    shipNoLater: '2024-02-28', doNotDeliverBefore: '2024-02-29', doNotDeliverAfter: '2024-03-02', requiredBy: '2024-03-03',
+    cancelAfter: '2024-03-10', cancelIfNotShippedBy: '2024-03-05', estimatedDeliveryDate: '2024-03-01', scheduledShipDate: '2024-02-26',
+    scheduledDeliveryDate: '2024-03-01', effectiveDate: '2024-01-01', expirationDate: '2024-12-31',
+  },
+  otherDates: [{ qualifier: '196', date: '2024-02-15', time: '1200' }],
+  carriers: [{ routingSequence: 'B', scac: 'ABCD', transportationMethod: { code: 'M', meaning: 'Motor (Common Carrier)' }, routing: 'GROUND', serviceLevel: 'ND' }],
+  paymentTerms: [{ typeCode: '01', basisDateCode: '3', discountPercent: 2, discountDueDate: '2024-03-10', discountDaysDue: 10, netDueDate: '2024-03-30', netDays: 30, discountAmount: 5.5, description: '2% 10 NET 30', dayOfMonth: 15 }],
+  references: [{ qualifier: 'DP', value: '038' }],
+  notes: [{ qualifier: 'AH', text: 'hello' }, { text: 'plain' }],
+  totals: { lineItemCount: 1, hashTotal: 5, weight: 10, weightUnit: 'LB', volume: 2, volumeUnit: 'CF', amounts: [{ qualifier: 'TT', amount: 47.5 }] },
+  lines: [
+    {
+      position: 1, lineNumber: '1', quantity: 5, unitOfMeasure: 'EA', unitPrice: 9.5, priceBasis: 'PE',
+      buyerPartNumber: 'BP1', buyerItemNumber: 'IN1', vendorPartNumber: 'VP1', gtin: '00012345678905', upc: '012345678905', sku: 'SK1',
+      productIds: [{ qualifier: 'BP', value: 'BP1' }],
+      description: 'WIDGET', characteristics: [{ code: '73', text: 'BLUE' }],
+      dates: { requestedDeliveryDate: '2024-03-01' }, otherDates: [{ qualifier: '196', date: '2024-02-15' }],
+      parties: [{ role: 'shipTo', entityCode: 'ST', name: 'STORE 9' }],
+      references: [{ qualifier: 'DP', value: '12' }], notes: [{ text: 'line note' }], extensions: { bin: 'A1' },
+    },
+  ],
+  extensions: { partnerField: 1 },
+};
+
+describe('canonical registry', () => {
+  it('registers the order with its schema and version', () => {
+    expect(canonicalTypeNames()).toEqual(['order']);
+    expect(CANONICAL_TYPES.order!.schemaVersion).toBe(1);
+    expect(CANONICAL_TYPES.order!.schema).toBe(orderSchema);
+  });
+
+  it('accepts a complete order and a minimal one', () => {
+    expect(validateCanonical('order', full)).toEqual([]);
+    expect(validateCanonical('order', { purchaseOrderNumber: 'X', orderDate: '2024-01-31', lines: [{ position: 1 }] })).toEqual([]);
+  });
+
+  it('reports every problem with its JSON pointer', () => {
+    const errors = validateCanonical('order', {
+      orderDate: '2024-02-30',
+      purpose: { code: '' },
+      parties: [{ role: 'seller', entityCode: 'SE' }],
+      lines: [{ position: 1, quantity: '12', colour: 'red' }],
+      dates: {},
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        '/purchaseOrderNumber is required',
+        '/orderDate must match format "date"',
+        '/purpose/code must NOT have fewer than 1 characters',
+        '/parties/0/role must be one of "buyer", "shipTo", "billTo", "vendor", "shipFrom", "other"',
+        '/lines/0/quantity must be number',
+        '/lines/0 has unknown property "colour"',
+        '/dates must NOT have fewer than 1 properties',
+      ]),
+    );
+    expect(errors).toHaveLength(7);
+  });
+
+  it('rejects empty arrays and an order without lines', () => {
+    const errors = validateCanonical('order', { purchaseOrderNumber: 'X', orderDate: '2024-01-31', lines: [], references: [] });
+    expect(errors).toEqual(['/references must NOT have fewer than 1 items', '/lines must NOT have fewer than 1 items']);
+  });
+
+  it('throws EDIGATE_CANONICAL_INVALID for an unknown type', () => {
+    let caught: unknown;
+    try {
+      validateCanonical('invoice', {});
+    } catch (err) {
+      caught = err;
+    }
+    expect(isGatewayError(caught, 'EDIGATE_CANONICAL_INVALID')).toBe(true);
+    expect((caught as Error).message).toContain('unknown canonical message type "invoice"');
+  });
+});
