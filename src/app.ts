@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config-types.js';
 import { openStore, type Store } from './store/index.js';
 import { loadPartners, type PartnerDirectory } from './partners/load.js';
 import { loadMaps, type MapRegistry } from './mapping/maps.js';
+import { MapPool } from './mapping/map-pool.js';
 import { Pipeline } from './pipeline.js';
 import { FolderWatcher } from './transports/folder-watcher.js';
 import { DeliveryWorkers } from './delivery/workers.js';
@@ -54,7 +55,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   for (const d of [config.dataDir, config.archiveDir, config.inboxDir, config.outboxDir]) mkdirSync(d, { recursive: true });
   const store = openStore(config.dbPath);
   const workers = new DeliveryWorkers({ db: store.db, destinations: config.destinations, logger, pollMs: config.workers.pollMs, leaseMs: config.workers.leaseMs });
-  const pipeline = new Pipeline({ config, store, partners, maps, logger, onReleased: () => workers.kick(), ...(options.now ? { now: options.now } : {}) });
+  const mapPool = new MapPool({ mapsDirs: config.mapsDirs, size: config.mapping.workers, registry: maps, logger });
+  const pipeline = new Pipeline({ config, store, partners, maps, mapPool, logger, onReleased: () => workers.kick(), ...(options.now ? { now: options.now } : {}) });
   const api = buildOpsApi({ config, store, partners, logger, onReplay: () => workers.kick() });
   const watcher = new FolderWatcher({
     inboxDir: config.inboxDir, settleMs: config.intake.settleMs, logger,
@@ -65,6 +67,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   return {
     config, store, partners, maps, pipeline, workers, api, logger,
     async start() {
+      await mapPool.start();
       recoverAllRunning(store.db, Date.now());
       await pipeline.resumeUnfinished();
       if (options.deliver !== false) workers.start();
@@ -80,6 +83,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       if (options.watch !== false && started) await watcher.stop();
       await api.close();
       if (started && options.deliver !== false) await workers.stop();
+      await mapPool.close();
       store.close();
       logger.info('gateway stopped');
     },

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { loadConfig } from './config.js';
 import { createGateway } from './app.js';
@@ -10,8 +9,7 @@ import { runGateway } from './main.js';
 import { readPartners, writeNewPartner } from './partners/load.js';
 import { loadMaps } from './mapping/maps.js';
 import { runMapExamples } from './mapping/map-tests.js';
-import { buildX12MapInput } from './mapping/x12-input.js';
-import { parseX12Buffer } from './formats/x12/parse.js';
+import { exampleInputs } from './mapping/example-inputs.js';
 import { X12Reader } from './formats/x12/reader.js';
 import { build997 } from './acks/x12-997.js';
 import { buildTa1 } from './acks/ta1.js';
@@ -111,10 +109,7 @@ maps.command('test')
   .action(async () => {
     const config = loadConfig({ home: home() });
     const registry = await loadMaps(config.mapsDirs);
-    const results = await runMapExamples(registry, async (map) => {
-      const bytes = await readFile(map.examplePath);
-      return parseX12Buffer(bytes).sets.map((s) => buildX12MapInput({ setId: s.setId, controlNumber: s.controlNumber, version: s.group.version, segments: s.segments, delimiters: s.interchange.delimiters }));
-    });
+    const results = await runMapExamples(registry, exampleInputs);
     for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.ok ? '' : '\n' + r.problems.map((p) => `     ${p}`).join('\n')}\n`);
     const failed = results.filter((r) => !r.ok).length;
     process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);

@@ -49,6 +49,10 @@ export interface GatewayConfig {
     /** Longest segment accepted before it is reported as missing its terminator, in bytes. Default 1 MiB. */
     maxSegmentLength: number;
   };
+  mapping: {
+    /** Worker threads running the maps (JSONata); 0 runs them on the main thread. Default: one per core. */
+    workers: number;
+  };
   workers: {
     /** Poll interval of the delivery workers when the queue is empty, in ms. Default 200. */
     pollMs: number;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { Ajv } from 'ajv';
 import { GatewayError } from './errors.js';
@@ -62,6 +63,11 @@ const fileSchema = {
         maxSegmentLength: { type: 'integer', minimum: 256 },
       },
     },
+    mapping: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { workers: { type: 'integer', minimum: 0, maximum: 64 } },
+    },
     workers: {
       type: 'object',
       additionalProperties: false,
@@ -82,6 +88,7 @@ interface FileConfig {
   }>;
   intake?: { settleMs?: number; maxSegmentLength?: number };
   workers?: { pollMs?: number; leaseMs?: number };
+  mapping?: { workers?: number };
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -98,7 +105,7 @@ export interface LoadConfigOptions {
 /**
  * Loads the gateway configuration: defaults, then `<home>/edigate.yaml` (optional), then the
  * environment (EDIGATE_HOME, EDIGATE_OPS_HOST, EDIGATE_OPS_PORT, EDIGATE_PARTNER_PORT,
- * EDIGATE_SFTP_PORT, EDIGATE_REDIS_URL, EDIGATE_ERP_URL, EDIGATE_WMS_URL, EDIGATE_LOG_LEVEL),
+ * EDIGATE_SFTP_PORT, EDIGATE_REDIS_URL, EDIGATE_ERP_URL, EDIGATE_WMS_URL, EDIGATE_MAP_WORKERS, EDIGATE_LOG_LEVEL),
  * then `overrides`. Every problem is collected and reported together.
  * Defaults serve a fresh machine: SQLite in data/, ERP and WMS as folders under data/spool/.
  * @returns a frozen GatewayConfig with absolute paths.
@@ -135,6 +142,16 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 0 || n > 65535) {
       problems.push(`${name}: "${value}" is not a TCP port (0..65535)`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const count = (name: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 64) {
+      problems.push(`${name}: "${value}" is not a whole number from 0 to 64`);
       return fallback;
     }
     return n;
@@ -190,6 +207,9 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     intake: {
       settleMs: o.intake?.settleMs ?? file.intake?.settleMs ?? 200,
       maxSegmentLength: o.intake?.maxSegmentLength ?? file.intake?.maxSegmentLength ?? 1024 * 1024,
+    },
+    mapping: {
+      workers: o.mapping?.workers ?? count('EDIGATE_MAP_WORKERS', env.EDIGATE_MAP_WORKERS, file.mapping?.workers ?? availableParallelism()),
     },
     workers: {
       pollMs: o.workers?.pollMs ?? file.workers?.pollMs ?? 200,

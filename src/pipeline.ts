@@ -22,7 +22,7 @@ import { ackStatusOf } from './store/acks.js';
 import { archiveBuffer, archiveFile, archivePath } from './store/archive.js';
 import { isoNow } from './store/db.js';
 import type { PartnerDirectory } from './partners/load.js';
-import type { Partner } from './partners/partner.js';
+import type { DocumentRoute, Partner } from './partners/partner.js';
 import type { Finding } from './validation/finding.js';
 import { X12Reader } from './formats/x12/reader.js';
 import type {
@@ -31,7 +31,8 @@ import type {
 import { build997 } from './acks/x12-997.js';
 import { buildTa1, shouldSendTa1 } from './acks/ta1.js';
 import { buildX12MapInput } from './mapping/x12-input.js';
-import { mapAndValidate, type MapRegistry } from './mapping/maps.js';
+import type { LoadedMap, MapRegistry } from './mapping/maps.js';
+import type { MapPool, MapJobResult } from './mapping/map-pool.js';
 import { enqueueDelivery, releaseHeld, cancelHeld, cancelHeldForGroup } from './store/deliveries.js';
 import type { CanonicalMessage } from './canonical/envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
@@ -75,6 +76,8 @@ export interface PipelineDeps {
   store: Store;
   partners: PartnerDirectory;
   maps: MapRegistry;
+  /** Runs the maps (on worker threads, or inline with size 0). */
+  mapPool: MapPool;
   logger: Logger;
   /** Called after deliveries were released, so workers can start at once. */
   onReleased?: () => void;
@@ -105,11 +108,20 @@ interface InterchangeContext {
 }
 
 type ReaderEvent =
-  | { kind: 'interchangeStart'; header: X12InterchangeHeader }
+  | { kind: 'interchangeStart'; header: X12InterchangeHeader; ctx?: InterchangeContext }
   | { kind: 'set'; set: X12TransactionSet; mapped?: MappedSet }
   | { kind: 'groupEnd'; group: X12GroupResult }
   | { kind: 'interchangeEnd'; interchange: X12InterchangeResult }
   | { kind: 'fileFinding'; finding: Finding };
+
+interface PreparedSet {
+  route: DocumentRoute;
+  findings: Finding[];
+  map?: LoadedMap;
+  partnerId?: string;
+  idempotencyKey?: string;
+  job?: { map: string; input: Record<string, unknown> };
+}
 
 interface MappedSet {
   message?: CanonicalMessage;
@@ -230,6 +242,8 @@ export class Pipeline {
     const contexts: InterchangeContext[] = [];
     let current: InterchangeContext | undefined;
     let events: ReaderEvent[] = [];
+    /** ISA05/ISA06/ISA13 of the interchanges met so far in this file (a repeat inside one file is a duplicate too). */
+    const seenInFile = new Map<string, number>();
     const ackJobs: Array<() => void> = [];
     const reader = new X12Reader({
       onInterchangeStart: (header) => events.push({ kind: 'interchangeStart', header }),
@@ -243,18 +257,28 @@ export class Pipeline {
       if (!events.length) return;
       const batch = events;
       events = [];
-      // Map accepted sets first (async JSONata), then write the whole batch in one transaction.
+      // First pass (no writes): open interchange contexts, prepare the map jobs of accepted sets; then run
+      // the maps on the pool (JSONata, async, on every core); then write the whole batch in one transaction.
       let ctx = current;
+      const jobs: Array<{ ev: Extract<ReaderEvent, { kind: 'set' }>; prep: PreparedSet }> = [];
       for (const ev of batch) {
-        if (ev.kind === 'interchangeStart') ctx = this.preResolve(ev.header, file);
-        else if (ev.kind === 'set' && ctx) ev.mapped = await this.mapSet(ev.set, ctx, file, archived, correlationId, receivedAt, log);
-        else if (ev.kind === 'groupEnd' && ctx) ctx.groupsSeen++;
+        if (ev.kind === 'interchangeStart') {
+          ctx = this.openInterchange(ev.header, file, seenInFile);
+          ev.ctx = ctx;
+        } else if (ev.kind === 'set' && ctx) {
+          const prep = this.prepareSet(ev.set, ctx);
+          if (prep?.job) jobs.push({ ev, prep });
+          else if (prep) ev.mapped = { destinations: prep.route.destinations, businessReference: null, findings: prep.findings };
+        } else if (ev.kind === 'groupEnd' && ctx) ctx.groupsSeen++;
       }
+      const results = await this.deps.mapPool.mapMany(jobs.map((j) => j.prep.job!));
+      jobs.forEach((j, i) => { j.ev.mapped = this.finishSet(j.ev.set, j.prep, results[i]!, file, correlationId, receivedAt, log); });
       store.db.transaction(() => {
         for (const ev of batch) {
           switch (ev.kind) {
             case 'interchangeStart':
-              current = this.onInterchangeStart(ev.header, fileId, file, receivedAt, summary);
+              current = ev.ctx!;
+              this.recordInterchange(current, fileId, receivedAt);
               contexts.push(current);
               break;
             case 'set':
@@ -316,93 +340,100 @@ export class Pipeline {
     return summary;
   }
 
-  /** Partner of an interchange, decided before its sets are mapped (no store writes). */
-  private preResolve(header: X12InterchangeHeader, file: ReceivedFile): InterchangeContext {
+  /**
+   * Opens the context of an interchange before its sets are mapped: the partner (channel hint
+   * cross-checked with ISA05/ISA06) and whether its ISA13 repeats an accepted one. Reads, never writes.
+   */
+  private openInterchange(header: X12InterchangeHeader, file: ReceivedFile, seenInFile: Map<string, number>): InterchangeContext {
     const r = resolvePartner(this.deps.partners, header, file.partnerHint ?? null);
-    return {
+    const ctx: InterchangeContext = {
       rowId: 0, header, partner: r.partner, processable: !!r.partner && !r.mismatch, duplicateOf: null, rejectDuplicate: false,
-      senderMismatch: r.mismatch, groups: [], adjusted: new Map(), findings: [], setCount: 0, groupsSeen: 0, messagesInGroup: 0,
+      senderMismatch: r.mismatch, groups: [], adjusted: new Map(), findings: r.finding ? [r.finding] : [], setCount: 0, groupsSeen: 0, messagesInGroup: 0,
     };
-  }
-
-  private onInterchangeStart(header: X12InterchangeHeader, fileId: number, file: ReceivedFile, receivedAt: Date, summary: IngestSummary): InterchangeContext {
-    const { store, partners } = this.deps;
-    const ctx = this.preResolve(header, file);
-    const r = resolvePartner(partners, header, file.partnerHint ?? null);
-    if (r.finding) ctx.findings.push(r.finding);
+    const key = `${header.senderQualifier}/${header.senderId}/${header.controlNumber}`;
     if (ctx.partner && !ctx.senderMismatch) {
-      const prev = store.interchanges.findPrevious(header.senderQualifier, header.senderId, header.controlNumber, -1);
-      if (prev) {
-        ctx.duplicateOf = prev.id;
+      const prev = this.deps.store.interchanges.findPrevious(header.senderQualifier, header.senderId, header.controlNumber, -1);
+      const prevInFile = seenInFile.has(key);
+      if (prev || prevInFile) {
+        ctx.duplicateOf = prev?.id ?? null;
         ctx.rejectDuplicate = ctx.partner.duplicates.interchange === 'reject';
+        const where = prev ? `in interchange ${prev.id} on ${prev.receivedAt}` : 'earlier in the same file';
         ctx.findings.push({
           code: 'X12_DUPLICATE_INTERCHANGE', severity: ctx.rejectDuplicate ? 'error' : 'warning', level: 'interchange', ta1: '025',
-          message: `ISA13 ${header.controlNumber} from ${header.senderQualifier}/${header.senderId} was already received in interchange ${prev.id} on ${prev.receivedAt}` +
+          message: `ISA13 ${header.controlNumber} from ${header.senderQualifier}/${header.senderId} was already received ${where}` +
             (ctx.rejectDuplicate ? '; rejected as a duplicate (partner policy duplicates.interchange: reject)' : '; processed again (partner policy duplicates.interchange: accept)'),
         });
         if (ctx.rejectDuplicate) ctx.processable = false;
       }
     }
-    ctx.rowId = store.interchanges.insert({
-      fileId, partnerId: ctx.partner?.id ?? null, standard: 'X12', senderQualifier: header.senderQualifier, senderId: header.senderId,
-      receiverQualifier: header.receiverQualifier, receiverId: header.receiverId, controlNumber: header.controlNumber, version: header.version,
-      usage: header.usage, ackRequested: header.ackRequested, interchangeDate: header.date, interchangeTime: header.time,
-      duplicateOf: ctx.duplicateOf, byteStart: header.offset, receivedAt: isoNow(receivedAt.getTime()),
-    });
-    void summary;
+    seenInFile.set(key, (seenInFile.get(key) ?? 0) + 1);
     return ctx;
   }
 
-  /** Maps one accepted set of a routed document type; never throws for a partner's data. */
-  private async mapSet(
-    set: X12TransactionSet, ctx: InterchangeContext, file: ReceivedFile, archived: { sha256: string },
-    correlationId: string, receivedAt: Date, log: Logger,
-  ): Promise<MappedSet | undefined> {
+  /** Writes the interchange row of an opened context (status receiving until its trailer). */
+  private recordInterchange(ctx: InterchangeContext, fileId: number, receivedAt: Date): void {
+    const h = ctx.header;
+    ctx.rowId = this.deps.store.interchanges.insert({
+      fileId, partnerId: ctx.partner?.id ?? null, standard: 'X12', senderQualifier: h.senderQualifier, senderId: h.senderId,
+      receiverQualifier: h.receiverQualifier, receiverId: h.receiverId, controlNumber: h.controlNumber, version: h.version,
+      usage: h.usage, ackRequested: h.ackRequested, interchangeDate: h.date, interchangeTime: h.time,
+      duplicateOf: ctx.duplicateOf, byteStart: h.offset, receivedAt: isoNow(receivedAt.getTime()),
+    });
+  }
+
+  /**
+   * Decides whether a set is mapped and builds its map input (main thread); undefined when the set is
+   * not to be mapped (rejected, not routed, an acknowledgement, interchange not processable).
+   */
+  private prepareSet(set: X12TransactionSet, ctx: InterchangeContext): PreparedSet | undefined {
     const partner = ctx.partner;
     if (!partner || !ctx.processable || set.ackCode === 'R' || set.group.functionalId === 'FA') return undefined;
     const route = partner.documents[set.setId];
     if (!route) return undefined;
     const map = this.deps.maps.get(route.map);
-    const findings: Finding[] = [];
     if (!map) {
-      findings.push({ code: 'MAP_NOT_FOUND', severity: 'error', level: 'transaction', message: `map "${route.map}" named by partner ${partner.id} for ${set.setId} is not loaded` });
-      return { destinations: route.destinations, businessReference: null, findings };
+      return { route, findings: [{ code: 'MAP_NOT_FOUND', severity: 'error', level: 'transaction', message: `map "${route.map}" named by partner ${partner.id} for ${set.setId} is not loaded` }] };
     }
-    try {
-      const input = buildX12MapInput({ setId: set.setId, controlNumber: set.controlNumber, version: set.group.version, segments: set.segments, delimiters: set.interchange.delimiters });
-      const { payload, errors } = await mapAndValidate(map, input);
-      if (errors.length) {
-        findings.push({ code: 'CANONICAL_INVALID', severity: 'error', level: 'transaction', message: `map "${map.name}" produced a ${map.messageType} that does not match its schema: ${errors.slice(0, 5).join('; ')}` });
-        return { destinations: route.destinations, businessReference: null, findings };
-      }
-      const businessReference = businessReferenceOf(payload);
-      const h = set.interchange;
-      // Partner + source control numbers; the group's ordinal and the set's position keep sets apart when a
-      // partner repeats GS06 or ST02 inside one interchange. The same interchange received twice gets the same keys.
-      const idempotencyKey = createHash('sha256')
-        .update([partner.id, 'X12', h.senderQualifier, h.senderId, h.controlNumber, ctx.groupsSeen + 1, set.group.controlNumber, set.index, set.controlNumber].join('|'))
-        .digest('hex');
-      const message: CanonicalMessage = {
-        id: randomUUID(),
-        type: map.messageType,
-        schemaVersion: map.schemaVersion,
-        partnerId: partner.id,
-        correlationId,
-        idempotencyKey,
-        source: {
-          standard: 'X12', version: set.group.version, documentType: set.setId, channel: file.channel,
-          interchangeControlNumber: h.controlNumber, groupControlNumber: set.group.controlNumber,
-          transactionSetControlNumber: set.controlNumber, fileName: file.fileName, receivedAt: receivedAt.toISOString(),
-        },
-        payload,
-      };
-      void archived;
-      return { message, destinations: route.destinations, businessReference, findings };
-    } catch (err) {
-      log.warn({ err: (err as Error).message, set: set.controlNumber }, 'map failed');
-      findings.push({ code: 'MAP_FAILED', severity: 'error', level: 'transaction', message: `map "${route.map}" failed on ST02 ${set.controlNumber}: ${(err as Error).message}` });
-      return { destinations: route.destinations, businessReference: null, findings };
+    const input = buildX12MapInput({ setId: set.setId, controlNumber: set.controlNumber, version: set.group.version, segments: set.segments, delimiters: set.interchange.delimiters });
+    const h = set.interchange;
+    // Partner + source control numbers; the group's ordinal and the set's position keep sets apart when a
+    // partner repeats GS06 or ST02 inside one interchange. The same interchange received twice gets the same keys.
+    const idempotencyKey = createHash('sha256')
+      .update([partner.id, 'X12', h.senderQualifier, h.senderId, h.controlNumber, ctx.groupsSeen + 1, set.group.controlNumber, set.index, set.controlNumber].join('|'))
+      .digest('hex');
+    return { route, findings: [], map, partnerId: partner.id, idempotencyKey, job: { map: map.name, input } };
+  }
+
+  /** Turns a map result into the canonical message (or findings when the map failed or its output is invalid). */
+  private finishSet(set: X12TransactionSet, prep: PreparedSet, result: MapJobResult, file: ReceivedFile, correlationId: string, receivedAt: Date, log: Logger): MappedSet {
+    const map = prep.map!;
+    const findings: Finding[] = [];
+    if (result.error !== undefined || !result.payload) {
+      log.warn({ err: result.error, set: set.controlNumber }, 'map failed');
+      findings.push({ code: 'MAP_FAILED', severity: 'error', level: 'transaction', message: `map "${map.name}" failed on ST02 ${set.controlNumber}: ${result.error ?? 'no output'}` });
+      return { destinations: prep.route.destinations, businessReference: null, findings };
     }
+    if (result.errors?.length) {
+      findings.push({ code: 'CANONICAL_INVALID', severity: 'error', level: 'transaction', message: `map "${map.name}" produced a ${map.messageType} that does not match its schema: ${result.errors.slice(0, 5).join('; ')}` });
+      return { destinations: prep.route.destinations, businessReference: null, findings };
+    }
+    const payload = result.payload;
+    const h = set.interchange;
+    const message: CanonicalMessage = {
+      id: randomUUID(),
+      type: map.messageType,
+      schemaVersion: map.schemaVersion,
+      partnerId: prep.partnerId!,
+      correlationId,
+      idempotencyKey: prep.idempotencyKey!,
+      source: {
+        standard: 'X12', version: set.group.version, documentType: set.setId, channel: file.channel,
+        interchangeControlNumber: h.controlNumber, groupControlNumber: set.group.controlNumber,
+        transactionSetControlNumber: set.controlNumber, fileName: file.fileName, receivedAt: receivedAt.toISOString(),
+      },
+      payload,
+    };
+    return { message, destinations: prep.route.destinations, businessReference: businessReferenceOf(payload), findings };
   }
 
   private onSet(set: X12TransactionSet, mapped: MappedSet | undefined, ctx: InterchangeContext, fileId: number, summary: IngestSummary, receivedAt: Date): void {
@@ -433,7 +464,7 @@ export class Pipeline {
       store.findings.insert(where, f);
       summary.findings.push(pick(f));
     }
-    if (mapped?.message && ackCode !== 'R') {
+    if (mapped?.message && ackCode !== 'R' && ctx.processable) {
       const m = mapped.message;
       const now = receivedAt.toISOString();
       store.messages.insert({
