@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config-types.js';
 import { openStore, type Store } from './store/index.js';
-import { loadPartners, type PartnerDirectory } from './partners/load.js';
+import { loadPartners, reloadablePartnerDirectory, type PartnerDirectory } from './partners/load.js';
+import { PartnerWatcher } from './partners/watch.js';
 import { loadMaps, type MapRegistry } from './mapping/maps.js';
 import { MapPool } from './mapping/map-pool.js';
 import { Pipeline } from './pipeline.js';
@@ -48,10 +49,9 @@ export interface GatewayOptions {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const maps = await loadMaps(config.mapsDirs);
-  const partners = loadPartners(config.partnersDir, {
-    mapNames: new Set(maps.list().map((m) => m.name)),
-    destinationNames: new Set(Object.keys(config.destinations)),
-  });
+  const partnerCtx = { mapNames: new Set(maps.list().map((m) => m.name)), destinationNames: new Set(Object.keys(config.destinations)) };
+  const partners = reloadablePartnerDirectory(loadPartners(config.partnersDir, partnerCtx).list());
+  const partnerWatcher = new PartnerWatcher({ partnersDir: config.partnersDir, inboxDir: config.inboxDir, directory: partners, ctx: partnerCtx, logger });
   for (const d of [config.dataDir, config.archiveDir, config.inboxDir, config.outboxDir]) mkdirSync(d, { recursive: true });
   const store = openStore(config.dbPath);
   const workers = new DeliveryWorkers({ db: store.db, destinations: config.destinations, logger, pollMs: config.workers.pollMs, leaseMs: config.workers.leaseMs });
@@ -71,7 +71,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       recoverAllRunning(store.db, Date.now());
       await pipeline.resumeUnfinished();
       if (options.deliver !== false) workers.start();
-      if (options.watch !== false) await watcher.start();
+      if (options.watch !== false) {
+        await watcher.start();
+        await partnerWatcher.start();
+      }
       if (options.listen !== false) {
         await api.listen({ host: config.ops.host, port: config.ops.port });
         logger.info({ url: `http://${config.ops.host}:${(api.server.address() as { port: number }).port}/` }, 'ops API listening');
@@ -80,7 +83,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       logger.info({ home: config.home, partners: partners.list().length, maps: maps.list().length, destinations: Object.keys(config.destinations) }, 'gateway started');
     },
     async stop() {
-      if (options.watch !== false && started) await watcher.stop();
+      if (options.watch !== false && started) {
+        await partnerWatcher.stop();
+        await watcher.stop();
+      }
       await api.close();
       if (started && options.deliver !== false) await workers.stop();
       await mapPool.close();

@@ -195,3 +195,22 @@ export function writeNewPartner(dir: string, input: { id: string; name?: string;
   renameSync(tmp, path);
   return path;
 }
+
+/** A partner directory whose contents can be replaced while the gateway runs (partners/ edited live). */
+export interface ReloadablePartnerDirectory extends PartnerDirectory {
+  /** Replaces the partners; lookups made after this call see the new set. */
+  replace(partners: Partner[]): void;
+}
+
+/** Wraps validated partners in a directory that `replace` can swap atomically. */
+export function reloadablePartnerDirectory(initial: Partner[]): ReloadablePartnerDirectory {
+  let current = partnerDirectory(initial);
+  return {
+    list: () => current.list(),
+    get: (id) => current.get(id),
+    byX12: (q, id) => current.byX12(q, id),
+    replace(partners) {
+      current = partnerDirectory(partners);
+    },
+  };
+}

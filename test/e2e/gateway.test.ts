@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway } from '../../src/app.js';
+import { writeNewPartner } from '../../src/partners/load.js';
 import { makeHome, waitFor } from '../helpers/home.js';
 import { startReceiver } from '../helpers/receiver.js';
 
@@ -238,6 +239,20 @@ describe('gateway end to end on real partner files', () => {
     const metrics = await (await fetch(`${api}/metrics`)).text();
     expect(metrics).toContain('edigate_interchanges{partner="clmerv",status="accepted"} 4');
     for (const p of PARTNERS) expect(readdirSync(join(home, 'inbox', p.id))).toEqual([]);
+  });
+
+  it('a partner added while the gateway runs takes effect without a restart', async () => {
+    writeNewPartner(join(home, 'partners'), { id: 'snacks', name: 'Snacks Inc', x12: [{ qualifier: 'ZZ', id: 'SENDERISA' }] });
+    await waitFor(() => existsSync(join(home, 'inbox', 'snacks')) && gw.partners.get('snacks'), 'partner reloaded');
+    drop('snacks', 'x12types__004010_850.edi');
+    await waitFor(() => outbox('snacks').length === 1, '997 for the new partner');
+    expect(read('snacks', '997_000000001.x12')).toContain('AK9*A*1*1*1~');
+    // A broken edit is refused whole: the running partners stay.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(home, 'partners', 'broken.yaml'), 'id: broken\nname: [oops');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(gw.partners.get('snacks')?.name).toBe('Snacks Inc');
+    expect(gw.partners.get('broken')).toBeUndefined();
   });
 });
 
