@@ -78,7 +78,12 @@ export class FolderWatcher {
     if (this.stopped || this.busy.has(path)) return;
     const prev = this.pending.get(path);
     if (prev) clearTimeout(prev);
-    void fsp.stat(path).then((s1) => {
+    void fsp.lstat(path).then((s1) => {
+      if (s1.isSymbolicLink()) {
+        // A link could point anywhere on this machine: only files really placed in the inbox are taken.
+        this.opts.logger.warn({ path }, 'symbolic link in the inbox ignored; copy or move the file itself into the inbox');
+        return;
+      }
       if (!s1.isFile()) return;
       const t = setTimeout(() => {
         this.pending.delete(path);
@@ -94,11 +99,11 @@ export class FolderWatcher {
     if (this.stopped || this.busy.has(path)) return;
     let s2;
     try {
-      s2 = await fsp.stat(path);
+      s2 = await fsp.lstat(path);
     } catch {
       return; // gone already
     }
-    if (s2.size !== size || s2.mtimeMs !== mtimeMs) {
+    if (!s2.isFile() || s2.size !== size || s2.mtimeMs !== mtimeMs) {
       this.schedule(path); // still being written
       return;
     }
