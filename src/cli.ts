@@ -15,7 +15,7 @@ import { build997 } from './acks/x12-997.js';
 import { buildTa1 } from './acks/ta1.js';
 import type { Finding } from './validation/finding.js';
 import type { X12GroupResult, X12InterchangeResult } from './formats/x12/types.js';
-import { isGatewayError } from './errors.js';
+import { GatewayError, isGatewayError } from './errors.js';
 import { detectFormat } from './pipeline.js';
 
 const program = new Command();
@@ -136,8 +136,16 @@ partners.command('add')
     const config = loadConfig({ home: home() });
     const x12 = opts.x12.map((s) => {
       const i = s.indexOf(':');
-      return i < 0 ? { qualifier: '', id: s } : { qualifier: s.slice(0, i), id: s.slice(i + 1) };
+      if (i < 0) throw new GatewayError('EDIGATE_PARTNER_INVALID', `--x12 "${s}" must be QUAL:ID, the ISA05 qualifier and the ISA06 id, e.g. ZZ:${s} or 01:${s}`);
+      return { qualifier: s.slice(0, i), id: s.slice(i + 1) };
     });
+    // Refuse an interchange id another partner already sends with: lookups by ISA sender must stay unambiguous.
+    const registry = await loadMaps(config.mapsDirs);
+    const { partners: existing } = readPartners(config.partnersDir, { mapNames: new Set(registry.list().map((m) => m.name)), destinationNames: new Set(Object.keys(config.destinations)) });
+    for (const x of x12) {
+      const owner = existing.find((p) => p.id !== id && p.x12.interchangeIds.some((e) => e.qualifier === x.qualifier && e.id === x.id.trim()));
+      if (owner) throw new GatewayError('EDIGATE_PARTNER_INVALID', `${x.qualifier}:${x.id} is already an interchange id of partner ${owner.id} (${owner.file})`);
+    }
     const path = writeNewPartner(config.partnersDir, { id, name: opts.name, x12 });
     process.stdout.write(`wrote ${path}\ndrop files for this partner into ${resolve(config.inboxDir, id)}/\n`);
   });

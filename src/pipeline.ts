@@ -61,8 +61,9 @@ export interface IngestSummary {
     id: number;
     controlNumber: string;
     status: InterchangeStatus;
-    ackCode: string;
-    noteCode: string;
+    /** TA104 outcome; null when no partner could be found (nothing acknowledged). */
+    ackCode: string | null;
+    noteCode: string | null;
     groups: Array<{ controlNumber: string; functionalId: string; ackCode: string; sets: number; accepted: number }>;
   }>;
   transactionSets: number;
@@ -206,8 +207,12 @@ export class Pipeline {
     };
     const finishFile = (status: FileStatus, format: string | null, detail: string | null = null) => {
       summary.status = status;
-      store.files.finish({ id: fileId, status, partnerId: summary.partnerId, format, duplicateOf: summary.duplicateOf, detail, processedAt: isoNow(this.now().getTime()) });
-      log.info({ status, interchanges: summary.interchanges.length, sets: summary.transactionSets, acks: summary.acks.length, messages: summary.messagesEnqueued }, 'file processed');
+      const firstError = summary.findings.find((f) => f.severity === 'error')?.message ?? null;
+      const why = detail ?? (status === 'accepted' ? null : firstError);
+      store.files.finish({ id: fileId, status, partnerId: summary.partnerId, format, duplicateOf: summary.duplicateOf, detail: why, processedAt: isoNow(this.now().getTime()) });
+      const fields = { status, interchanges: summary.interchanges.length, sets: summary.transactionSets, acks: summary.acks.length, messages: summary.messagesEnqueued };
+      if (status === 'accepted') log.info(fields, 'file processed');
+      else log.warn({ ...fields, findings: summary.findings.filter((f) => f.severity === 'error').slice(0, 5).map((f) => `${f.code}: ${f.message}`) }, `file ${status}`);
       return summary;
     };
 
@@ -525,8 +530,9 @@ export class Pipeline {
     else status = interchangeStatusOf(ctx.groups);
     const ok = status === 'accepted' || status === 'accepted_with_errors' || status === 'partially_accepted';
     if (!ok) cancelHeld(store.db, ctx.rowId, `interchange ${status}`, now);
-    const ackCode = ctx.senderMismatch || ctx.rejectDuplicate ? 'R' : ic.ackCode;
-    const noteCode = ctx.senderMismatch ? '006' : ctx.rejectDuplicate ? '025' : ic.noteCode;
+    // No partner: nothing can be acknowledged, so no TA1 outcome is recorded either.
+    const ackCode = !ctx.partner ? null : ctx.senderMismatch || ctx.rejectDuplicate ? 'R' : ic.ackCode;
+    const noteCode = !ctx.partner ? null : ctx.senderMismatch ? '006' : ctx.rejectDuplicate ? '025' : ic.noteCode;
     store.interchanges.finish({ id: ctx.rowId, status, ackCode, noteCode, groupCount: ctx.groups.length, setCount: ctx.setCount, byteEnd: ic.offsetEnd });
     summary.interchanges.push({
       id: ctx.rowId, controlNumber: ic.header.controlNumber, status, ackCode, noteCode,

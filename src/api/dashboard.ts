@@ -25,7 +25,7 @@ async function table(id, url, cols) {
     j.items.map((it) => '<tr>' + cols.map((c) => '<td class="' + esc(it.status || it.state) + '">' + esc(it[c]) + '</td>').join('') + '</tr>').join('');
 }
 async function load(q) {
-  const extra = q ? (/^\\d+$/.test(q) ? '&controlNumber=' + encodeURIComponent(q) : '&reference=' + encodeURIComponent(q)) : '';
+  const extra = q ? '&q=' + encodeURIComponent(q) : '';
   await table('interchanges', '/api/interchanges?limit=50' + extra, ['id','partnerId','controlNumber','status','ackCode','setCount','receivedAt']);
   await table('acks', '/api/acks?limit=20', ['id','kind','partnerId','status','fileName','createdAt']);
   await table('dead', '/api/deliveries?status=dead&limit=20', ['id','destination','messageType','attempts','lastError']);

@@ -18,6 +18,20 @@ export interface OpsApiDeps {
   onReplay?: () => void;
 }
 
+const idParams = {
+  type: 'object', required: ['id'], additionalProperties: false,
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+const INTERCHANGE_STATUSES = ['receiving', 'accepted', 'accepted_with_errors', 'partially_accepted', 'rejected', 'duplicate', 'unknown_partner'];
+const FILE_STATUSES = ['received', 'accepted', 'accepted_with_errors', 'partially_accepted', 'rejected', 'duplicate', 'unknown_partner', 'unreadable', 'unsupported', 'failed'];
+
+/** Delivery rows with their epoch-millisecond times also as ISO-8601 text, like every other time in the API. */
+function deliveryView<T extends { runAt?: number | null; lockedUntil?: number | null }>(d: T): T & { runAtIso: string | null; lockedUntilIso: string | null } {
+  const iso = (v: number | null | undefined) => (typeof v === 'number' ? new Date(v).toISOString() : null);
+  return { ...d, runAtIso: iso(d.runAt), lockedUntilIso: iso(d.lockedUntil) };
+}
+
 const page = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   offset: { type: 'integer', minimum: 0, default: 0 },
@@ -50,7 +64,7 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     name: 'edigate_deliveries', help: 'Deliveries by destination and state', labelNames: ['destination', 'state'], registers: [registry],
     collect() {
       this.reset();
-      for (const r of queueDepth(store.db)) this.set({ destination: r.destination, state: r.state }, r.count);
+      for (const r of queueDepth(store.db, { includeFinished: true })) this.set({ destination: r.destination, state: r.state }, r.count);
     },
   });
   new Gauge({
@@ -62,6 +76,8 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     },
   });
 
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'EDIGATE_NOT_FOUND', message: `Not found: ${req.method} ${req.url.split('?')[0]}` } }));
+
   app.get('/health', async () => ({ status: 'ok', time: new Date().toISOString() }));
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboardHtml()));
@@ -71,20 +87,20 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
-          partner: { type: 'string' }, status: { type: 'string' }, controlNumber: { type: 'string' },
-          reference: { type: 'string' }, po: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...page,
+          partner: { type: 'string' }, status: { enum: INTERCHANGE_STATUSES }, controlNumber: { type: 'string' },
+          reference: { type: 'string' }, po: { type: 'string' }, q: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...page,
         },
       },
     },
   }, async (req) => {
-    const q = req.query as { partner?: string; status?: string; controlNumber?: string; reference?: string; po?: string; from?: string; to?: string; limit: number; offset: number };
+    const q = req.query as { partner?: string; status?: string; controlNumber?: string; reference?: string; po?: string; q?: string; from?: string; to?: string; limit: number; offset: number };
     const { items, total } = store.interchanges.list({
-      partnerId: q.partner, status: q.status, controlNumber: q.controlNumber, reference: q.reference ?? q.po, from: q.from, to: q.to, limit: q.limit, offset: q.offset,
+      partnerId: q.partner, status: q.status, controlNumber: q.controlNumber, reference: q.reference ?? q.po, q: q.q, from: q.from, to: q.to, limit: q.limit, offset: q.offset,
     });
     return { items, total, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/interchanges/:id', async (req) => {
+  app.get('/api/interchanges/:id', { schema: { params: idParams } }, async (req) => {
     const id = Number((req.params as { id: string }).id);
     const interchange = store.interchanges.get(id);
     if (!interchange) throw new GatewayError('EDIGATE_NOT_FOUND', `interchange ${id}`);
@@ -94,7 +110,7 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     const findings = store.findings.ofInterchange(id);
     const acks = store.acks.ofInterchange(id);
     const messages = store.messages.ofInterchange(id).map((m) => ({ ...m, body: JSON.parse(m.body) as unknown }));
-    const deliveries = listDeliveries(store.db, { interchangeId: id, limit: 10_000, offset: 0 }).items;
+    const deliveries = listDeliveries(store.db, { interchangeId: id, limit: 10_000, offset: 0 }).items.map(deliveryView);
     return {
       ...interchange,
       file,
@@ -107,7 +123,7 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     };
   });
 
-  app.get('/api/interchanges/:id/raw', async (req, reply) => {
+  app.get('/api/interchanges/:id/raw', { schema: { params: idParams } }, async (req, reply) => {
     const id = Number((req.params as { id: string }).id);
     const interchange = store.interchanges.get(id);
     if (!interchange) throw new GatewayError('EDIGATE_NOT_FOUND', `interchange ${id}`);
@@ -118,21 +134,21 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   });
 
   app.get('/api/files', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { type: 'string' }, partner: { type: 'string' }, ...page } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { enum: FILE_STATUSES }, partner: { type: 'string' }, ...page } } },
   }, async (req) => {
     const q = req.query as { status?: string; partner?: string; limit: number; offset: number };
     const { items, total } = store.files.list({ status: q.status, partnerId: q.partner, limit: q.limit, offset: q.offset });
     return { items, total, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/files/:id', async (req) => {
+  app.get('/api/files/:id', { schema: { params: idParams } }, async (req) => {
     const id = Number((req.params as { id: string }).id);
     const file = store.files.get(id);
     if (!file) throw new GatewayError('EDIGATE_NOT_FOUND', `file ${id}`);
     return { ...file, interchanges: store.interchanges.forFile(id), findings: store.findings.ofFile(id) };
   });
 
-  app.get('/api/files/:id/raw', async (req, reply) => {
+  app.get('/api/files/:id/raw', { schema: { params: idParams } }, async (req, reply) => {
     const id = Number((req.params as { id: string }).id);
     const file = store.files.get(id);
     if (!file) throw new GatewayError('EDIGATE_NOT_FOUND', `file ${id}`);
@@ -169,22 +185,24 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   }, async (req) => {
     const q = req.query as { status?: string; partner?: string; destination?: string; limit: number; offset: number };
     const { items, total } = listDeliveries(store.db, { status: q.status as never, partnerId: q.partner, destination: q.destination, limit: q.limit, offset: q.offset });
-    return { items, total, limit: q.limit, offset: q.offset };
+    return { items: items.map(deliveryView), total, limit: q.limit, offset: q.offset };
   });
 
-  app.get('/api/deliveries/:id', async (req) => {
+  app.get('/api/deliveries/:id', { schema: { params: idParams } }, async (req) => {
     const id = Number((req.params as { id: string }).id);
     const d = getDelivery(store.db, id);
     if (!d) throw new GatewayError('EDIGATE_NOT_FOUND', `delivery ${id}`);
-    return d;
+    return deliveryView(d);
   });
 
-  app.post('/api/deliveries/:id/replay', async (req) => {
+  app.post('/api/deliveries/:id/replay', { schema: { params: idParams } }, async (req) => {
     const id = Number((req.params as { id: string }).id);
     const actor = String(req.headers['x-edigate-actor'] ?? 'ops-api');
+    const before = getDelivery(store.db, id);
     replay(store.db, id, { now: Date.now(), actor });
+    deps.logger.info({ delivery: id, actor, previous: before?.status, messageId: before?.messageId }, 'delivery replayed by an operator');
     deps.onReplay?.();
-    return getDelivery(store.db, id);
+    return deliveryView(getDelivery(store.db, id)!);
   });
 
   app.get('/api/partners', async () => ({

@@ -61,6 +61,7 @@ const MIGRATIONS: string[] = [
   CREATE INDEX interchanges_status ON interchanges(status, received_at);
   CREATE INDEX interchanges_file ON interchanges(file_id);
   CREATE INDEX interchanges_received ON interchanges(received_at);
+  CREATE INDEX interchanges_control_number ON interchanges(ltrim(control_number, '0'));
 
   CREATE TABLE functional_groups (
     id INTEGER PRIMARY KEY,
@@ -80,7 +81,7 @@ const MIGRATIONS: string[] = [
     byte_end INTEGER NOT NULL
   );
   CREATE INDEX groups_interchange ON functional_groups(interchange_id);
-  CREATE INDEX groups_control ON functional_groups(control_number);
+  CREATE INDEX groups_control ON functional_groups(ltrim(control_number, '0'));
 
   CREATE TABLE transaction_sets (
     id INTEGER PRIMARY KEY,
@@ -99,7 +100,7 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX sets_interchange ON transaction_sets(interchange_id);
   CREATE INDEX sets_group ON transaction_sets(group_id);
-  CREATE INDEX sets_control ON transaction_sets(control_number);
+  CREATE INDEX sets_control ON transaction_sets(ltrim(control_number, '0'));
   CREATE INDEX sets_business_reference ON transaction_sets(business_reference);
 
   CREATE TABLE findings (

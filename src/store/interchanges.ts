@@ -40,8 +40,10 @@ const COLUMNS = `i.id, i.file_id AS fileId, i.partner_id AS partnerId, i.standar
 export interface InterchangeFilter {
   partnerId?: string;
   status?: string;
-  /** Matches ISA13, any GS06 or any ST02 inside. */
+  /** Matches ISA13, any GS06 or any ST02 inside; leading zeros do not matter (3438 finds 000003438). */
   controlNumber?: string;
+  /** Free search: a control number (as above) or a business reference such as a PO number. */
+  q?: string;
   /** Business reference such as a purchase order number. */
   reference?: string;
   from?: string;
@@ -86,10 +88,16 @@ export function interchangesRepo(db: Db) {
       if (f.status) { where.push('i.status = @status'); params.status = f.status; }
       if (f.from) { where.push('i.received_at >= @from'); params.from = f.from; }
       if (f.to) { where.push('i.received_at < @to'); params.to = f.to; }
+      const byControl = `(ltrim(i.control_number, '0') = ltrim(@cn, '0')
+          OR i.id IN (SELECT interchange_id FROM functional_groups WHERE ltrim(control_number, '0') = ltrim(@cn, '0'))
+          OR i.id IN (SELECT interchange_id FROM transaction_sets WHERE ltrim(control_number, '0') = ltrim(@cn, '0')))`;
       if (f.controlNumber) {
-        where.push(`(i.control_number = @cn OR i.id IN (SELECT interchange_id FROM functional_groups WHERE control_number = @cn)
-          OR i.id IN (SELECT interchange_id FROM transaction_sets WHERE control_number = @cn))`);
+        where.push(byControl);
         params.cn = f.controlNumber;
+      }
+      if (f.q) {
+        where.push(`(${byControl.replaceAll('@cn', '@q')} OR i.id IN (SELECT interchange_id FROM transaction_sets WHERE business_reference = @q))`);
+        params.q = f.q;
       }
       if (f.reference) {
         where.push('i.id IN (SELECT interchange_id FROM transaction_sets WHERE business_reference = @ref)');

@@ -43,6 +43,10 @@ describe('edigate command line', () => {
     expect(add.code).toBe(0);
     expect(add.stdout).toContain(join(home, 'partners', 'xyz-retail.yaml'));
     expect(edigate(['--home', home, 'partners', 'add', 'xyz-retail', '--x12', '12:4405197800']).stderr).toContain('EDIGATE_PARTNER_EXISTS');
+    const taken = edigate(['--home', home, 'partners', 'add', 'copycat', '--x12', '12:4405197800']);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('12:4405197800 is already an interchange id of partner xyz-retail');
+    expect(edigate(['--home', home, 'partners', 'add', 'noqual', '--x12', '0011223456']).stderr).toContain('--x12 "0011223456" must be QUAL:ID');
     const check = edigate(['--home', home, 'partners', 'check']);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('1 partner file(s) read, 0 problem(s)');

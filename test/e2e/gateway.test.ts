@@ -241,6 +241,23 @@ describe('gateway end to end on real partner files', () => {
     for (const p of PARTNERS) expect(readdirSync(join(home, 'inbox', p.id))).toEqual([]);
   });
 
+  it('ops API: search by PO number or control number without leading zeros; clear errors for bad requests', async () => {
+    expect((await getJson('/api/interchanges?q=08292233294')).items.map((i: any) => i.controlNumber)).toEqual(['000003438']);
+    expect((await getJson('/api/interchanges?q=3438')).items.map((i: any) => i.controlNumber)).toEqual(['000003438']);
+    expect((await getJson('/api/interchanges?controlNumber=738')).items.map((i: any) => i.controlNumber)).toEqual(['000000738']);
+    for (const [path, status] of [['/api/interchanges/abc', 400], ['/api/interchanges?status=bogus', 400], ['/api/interchanges?limit=-1', 400],
+      ['/api/interchanges/999999', 404], ['/api/nothing', 404], ['/api/deliveries?status=bogus', 400]] as const) {
+      const r = await fetch(api + path);
+      expect(r.status, path).toBe(status);
+      const body = (await r.json()) as any;
+      expect(body.error.code, path).toBe(status === 404 ? 'EDIGATE_NOT_FOUND' : 'EDIGATE_INVALID_REQUEST');
+    }
+    const d = (await getJson('/api/deliveries?status=delivered&limit=1')).items[0];
+    expect(d.runAtIso).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/edigate_deliveries\{destination="erp",state="delivered"\} \d+/);
+  });
+
   it('a partner added while the gateway runs takes effect without a restart', async () => {
     writeNewPartner(join(home, 'partners'), { id: 'snacks', name: 'Snacks Inc', x12: [{ qualifier: 'ZZ', id: 'SENDERISA' }] });
     await waitFor(() => existsSync(join(home, 'inbox', 'snacks')) && gw.partners.get('snacks'), 'partner reloaded');
