@@ -69,7 +69,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     async start() {
       await mapPool.start();
       recoverAllRunning(store.db, Date.now());
-      await pipeline.resumeUnfinished();
+      // Files interrupted by a stop or a crash are processed again, behind the API and the watcher.
+      const resumed = pipeline.resumeUnfinished().catch((err) => logger.error({ err }, 'resuming interrupted files failed'));
+      if (options.watch === false && options.listen === false) await resumed;
       if (options.deliver !== false) workers.start();
       if (options.watch !== false) {
         await watcher.start();
@@ -83,10 +85,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       logger.info({ home: config.home, partners: partners.list().length, maps: maps.list().length, destinations: Object.keys(config.destinations) }, 'gateway started');
     },
     async stop() {
+      const stopping = pipeline.stop();
       if (options.watch !== false && started) {
         await partnerWatcher.stop();
         await watcher.stop();
       }
+      await stopping;
       await api.close();
       if (started && options.deliver !== false) await workers.stop();
       await mapPool.close();

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   EDIGATE_MAP_FAILED: { message: 'Map evaluation failed', retryable: false },
   EDIGATE_CANONICAL_INVALID: { message: 'Canonical message does not match its schema', retryable: false },
   EDIGATE_FILE_UNREADABLE: { message: 'File cannot be read', retryable: false },
+  EDIGATE_FILE_CHANGING: { message: 'File is still being written', retryable: true },
+  EDIGATE_STOPPING: { message: 'The gateway is stopping', retryable: true },
   EDIGATE_ARCHIVE_FAILED: { message: 'Raw file could not be archived', retryable: true },
   EDIGATE_STORE_FAILED: { message: 'Store operation failed', retryable: true },
   EDIGATE_DELIVERY_HTTP_STATUS: { message: 'Destination answered with an error status', retryable: false },

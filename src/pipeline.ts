@@ -36,6 +36,7 @@ import type { MapPool, MapJobResult } from './mapping/map-pool.js';
 import { enqueueDelivery, releaseHeld, cancelHeld, cancelHeldForGroup } from './store/deliveries.js';
 import type { CanonicalMessage } from './canonical/envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
+import { GatewayError, isGatewayError } from './errors.js';
 
 /** A file handed to intake by a transport (folder watcher, CLI, SFTP, AS2). Exactly one of path/bytes. */
 export interface ReceivedFile {
@@ -136,6 +137,17 @@ export class Pipeline {
   private readonly deps: PipelineDeps;
   private readonly now: () => Date;
   private chain: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
+  /**
+   * Stops taking files: the file being processed is abandoned at its next chunk (left unfinished, so
+   * it is processed again at the next start) and files still waiting are refused.
+   * @returns once the file in progress has stopped.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.chain.catch(() => undefined);
+  }
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
@@ -151,7 +163,7 @@ export class Pipeline {
    * @throws GatewayError EDIGATE_FILE_UNREADABLE / EDIGATE_ARCHIVE_FAILED when the bytes cannot be kept
    *   (the source is then left where it was).
    */
-  ingest(file: ReceivedFile, onRecorded?: () => Promise<void> | void): Promise<IngestSummary> {
+  ingest(file: ReceivedFile, onRecorded?: (archived: { size: number; sourceMtimeMs?: number }) => Promise<void> | void): Promise<IngestSummary> {
     const run = this.chain.then(() => this.ingestNow(file, onRecorded));
     this.chain = run.catch(() => undefined);
     return run;
@@ -175,7 +187,8 @@ export class Pipeline {
     return out;
   }
 
-  private async ingestNow(file: ReceivedFile, onRecorded?: () => Promise<void> | void): Promise<IngestSummary> {
+  private async ingestNow(file: ReceivedFile, onRecorded?: (archived: { size: number; sourceMtimeMs?: number }) => Promise<void> | void): Promise<IngestSummary> {
+    if (this.stopping) throw new GatewayError('EDIGATE_STOPPING', `${file.fileName} not taken`);
     const { store, config, logger } = this.deps;
     const receivedAt = file.receivedAt ?? this.now();
     const archived = file.bytes ? await archiveBuffer(config.archiveDir, file.bytes) : await archiveFile(config.archiveDir, file.path!);
@@ -184,12 +197,16 @@ export class Pipeline {
       sha256: archived.sha256, size: archived.size, channel: file.channel, fileName: file.fileName,
       partnerHint: file.partnerHint ?? null, correlationId, receivedAt: isoNow(receivedAt.getTime()),
     });
-    if (onRecorded) await onRecorded();
+    if (onRecorded) await onRecorded(archived);
     const log = logger.child({ fileId, fileName: file.fileName, correlationId });
     log.info({ sha256: archived.sha256, size: archived.size, channel: file.channel }, 'file received');
     try {
       return await this.process(fileId, file, archived, correlationId, receivedAt, log);
     } catch (err) {
+      if (isGatewayError(err, 'EDIGATE_STOPPING')) {
+        log.warn('file interrupted by stop; it will be processed again at the next start');
+        throw err;
+      }
       log.error({ err }, 'file processing failed');
       store.files.finish({ id: fileId, status: 'failed', partnerId: file.partnerHint ?? null, format: null, detail: (err as Error).message, processedAt: isoNow(this.now().getTime()) });
       throw err;
@@ -311,6 +328,11 @@ export class Pipeline {
 
     const stream = createReadStream(archived.path, { highWaterMark: CHUNK_SIZE });
     for await (const chunk of stream) {
+      // Stopping: leave the file unfinished (nothing of it was released); it is processed again at start.
+      if (this.stopping) {
+        stream.destroy();
+        throw new GatewayError('EDIGATE_STOPPING', `${file.fileName} interrupted; processed again at the next start`);
+      }
       reader.push(chunk as Buffer);
       await drain();
     }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, promises as fsp } from 'node:fs';
+import { constants as fsConstants, createWriteStream, existsSync, mkdirSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -14,10 +14,13 @@ export function archivePath(archiveDir: string, sha256: string): string {
  * Copies the file at `source` into the content-addressed raw archive while hashing it (streamed:
  * memory does not grow with the file). The copy is fsynced before it is renamed into place, so a
  * file is either wholly archived or not at all. Archiving the same bytes twice keeps one copy.
- * @returns sha256 (hex), size in bytes and the archive path.
- * @throws GatewayError EDIGATE_FILE_UNREADABLE when `source` cannot be read, EDIGATE_ARCHIVE_FAILED when writing fails.
+ * The source is opened without following symbolic links, and its size and mtime are compared after
+ * the copy: a file still being written is not archived.
+ * @returns sha256 (hex), size in bytes, the archive path and the source's mtime.
+ * @throws GatewayError EDIGATE_FILE_UNREADABLE when `source` cannot be read (or is a symbolic link),
+ *   EDIGATE_FILE_CHANGING when it changed during the copy, EDIGATE_ARCHIVE_FAILED when writing fails.
  */
-export async function archiveFile(archiveDir: string, source: string): Promise<{ sha256: string; size: number; path: string }> {
+export async function archiveFile(archiveDir: string, source: string): Promise<{ sha256: string; size: number; path: string; sourceMtimeMs: number }> {
   const tmpDir = join(archiveDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true });
   const tmp = join(tmpDir, randomUUID());
@@ -31,9 +34,12 @@ export async function archiveFile(archiveDir: string, source: string): Promise<{
     },
   });
   let input;
+  let before;
   try {
-    input = createReadStream(source);
-    await new Promise<void>((res, rej) => { input!.once('open', () => res()); input!.once('error', rej); });
+    // O_NOFOLLOW: a file swapped for a symbolic link after it was looked at is refused, never followed.
+    const fh = await fsp.open(source, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    before = await fh.stat();
+    input = fh.createReadStream();
   } catch (err) {
     throw new GatewayError('EDIGATE_FILE_UNREADABLE', `${source}: ${(err as Error).message}`, { cause: err });
   }
@@ -43,7 +49,13 @@ export async function archiveFile(archiveDir: string, source: string): Promise<{
     const fh = await fsp.open(tmp, 'r+');
     await fh.sync();
     await fh.close();
-    return await settle(archiveDir, tmp, hash.digest('hex'), size);
+    // A writer still appending (or rewriting) the file: keep nothing, the caller takes it again later.
+    const after = await fsp.lstat(source).catch(() => undefined);
+    if (!after || after.size !== size || after.mtimeMs !== before.mtimeMs) {
+      await fsp.rm(tmp, { force: true });
+      throw new GatewayError('EDIGATE_FILE_CHANGING', `${source}: ${size} bytes read, now ${after?.size ?? 'gone'}`);
+    }
+    return { ...(await settle(archiveDir, tmp, hash.digest('hex'), size)), sourceMtimeMs: before.mtimeMs };
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     if (err instanceof GatewayError) throw err;

@@ -3,6 +3,7 @@ import { promises as fsp, mkdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { ReceivedFile, IngestSummary } from '../pipeline.js';
+import { isGatewayError } from '../errors.js';
 
 /** Files the watcher never takes: dotfiles and uploads still being written (`*.part`, `*.tmp`). */
 export function isIgnoredName(name: string): boolean {
@@ -14,10 +15,12 @@ export interface FolderWatcherOptions {
   inboxDir: string;
   /** How long size and mtime must stay unchanged before a file is taken, in ms. */
   settleMs: number;
-  ingest: (file: ReceivedFile, onRecorded: () => Promise<void>) => Promise<IngestSummary>;
+  ingest: (file: ReceivedFile, onRecorded: (archived: { size: number; sourceMtimeMs?: number }) => Promise<void>) => Promise<IngestSummary>;
   logger: Logger;
   /** Extra folders to create at start (one per partner). */
   partnerIds?: string[];
+  /** Interval of the safety-net sweep, in ms. Default 15000. */
+  sweepIntervalMs?: number;
 }
 
 /**
@@ -32,6 +35,7 @@ export class FolderWatcher {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly busy = new Set<string>();
   private stopped = false;
+  private sweeper: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: FolderWatcherOptions) {}
@@ -50,17 +54,22 @@ export class FolderWatcher {
     this.watcher.on('error', (err) => this.opts.logger.error({ err }, 'inbox watcher error'));
     await new Promise<void>((res) => this.watcher!.once('ready', () => res()));
     await this.sweep();
+    // Safety net for missed events (inbox folder replaced, events lost under load): sweep again regularly.
+    this.sweeper = setInterval(() => void this.sweep().catch((err) => this.opts.logger.error({ err }, 'inbox sweep failed')), this.opts.sweepIntervalMs ?? 15_000);
+    this.sweeper.unref();
   }
 
   /** Looks at every file in inbox/ and inbox/<partner>/ and schedules it (used at start). */
   async sweep(): Promise<void> {
+    if (this.stopped) return;
+    mkdirSync(this.opts.inboxDir, { recursive: true });
     const dirs = [this.opts.inboxDir];
     for (const e of await fsp.readdir(this.opts.inboxDir, { withFileTypes: true })) {
       if (e.isDirectory() && !isIgnoredName(e.name)) dirs.push(join(this.opts.inboxDir, e.name));
     }
     for (const d of dirs) {
       for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
-        if (e.isFile() && !isIgnoredName(e.name)) this.schedule(join(d, e.name));
+        if (e.isFile() && !isIgnoredName(e.name)) this.schedule(join(d, e.name), false);
       }
     }
   }
@@ -68,15 +77,17 @@ export class FolderWatcher {
   /** Stops watching and waits for files being ingested. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
     await this.watcher?.close();
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private schedule(path: string): void {
+  private schedule(path: string, restart = true): void {
     if (this.stopped || this.busy.has(path)) return;
     const prev = this.pending.get(path);
+    if (prev && !restart) return; // a sweep does not postpone a file already waiting to settle
     if (prev) clearTimeout(prev);
     void fsp.lstat(path).then((s1) => {
       if (s1.isSymbolicLink()) {
@@ -111,16 +122,25 @@ export class FolderWatcher {
     const rel = relative(this.opts.inboxDir, path);
     const partnerHint = rel.includes(sep) ? rel.split(sep)[0]! : null;
     try {
-      await this.opts.ingest({ path, fileName: basename(path), channel: 'folder', partnerHint }, async () => {
-        await fsp.rm(path, { force: true });
+      await this.opts.ingest({ path, fileName: basename(path), channel: 'folder', partnerHint }, async (archived) => {
+        // Remove only what was archived: a file that grew or changed since is taken again as it is now.
+        const now = await fsp.lstat(path).catch(() => undefined);
+        if (now && now.size === archived.size && (archived.sourceMtimeMs === undefined || now.mtimeMs === archived.sourceMtimeMs)) await fsp.rm(path, { force: true });
+        else if (now) this.opts.logger.warn({ path, archivedBytes: archived.size, nowBytes: now.size }, 'inbox file changed after it was archived; taken again');
       });
     } catch (err) {
-      this.opts.logger.error({ err, path }, 'inbox file could not be taken; left in place');
+      if (isGatewayError(err, 'EDIGATE_FILE_CHANGING')) {
+        this.opts.logger.info({ path }, 'inbox file still being written; taken once it settles');
+      } else if (isGatewayError(err, 'EDIGATE_STOPPING')) {
+        // left in place: taken again at the next start
+      } else {
+        this.opts.logger.error({ err, path }, 'inbox file could not be taken; left in place');
+      }
     } finally {
       this.busy.delete(path);
-      if (existsSync(path)) {
-        // Left in place after a failure: retry later rather than spinning.
-        setTimeout(() => this.schedule(path), 5000).unref();
+      if (existsSync(path) && !this.stopped) {
+        // Left in place (still being written, or a failure): look at it again after it settles.
+        this.schedule(path);
       }
     }
     void dirname;

@@ -18,7 +18,7 @@ describe('inbox folder watcher', () => {
       ingest: async (file, onRecorded) => {
         const { statSync } = await import('node:fs');
         taken.push({ file, size: statSync(file.path!).size });
-        await onRecorded();
+        await onRecorded({ size: statSync(file.path!).size });
         return {} as IngestSummary;
       },
     });
