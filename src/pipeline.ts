@@ -18,7 +18,7 @@ import type { GatewayConfig } from './config-types.js';
 import type { Store } from './store/index.js';
 import type { FileStatus } from './store/files.js';
 import type { InterchangeStatus } from './store/interchanges.js';
-import { ackStatusOf } from './store/acks.js';
+import { ackStatusOf, type AckRow } from './store/acks.js';
 import { archiveBuffer, archiveFile, archivePath } from './store/archive.js';
 import { isoNow } from './store/db.js';
 import type { PartnerDirectory } from './partners/load.js';
@@ -69,6 +69,8 @@ export interface IngestSummary {
   }>;
   transactionSets: number;
   findings: Array<Pick<Finding, 'code' | 'severity' | 'level' | 'message'>>;
+  /** Findings not listed in `findings` (over 1000); every finding is in the store. */
+  findingsOmitted?: number;
   acks: Array<{ kind: string; fileName: string; path: string; ackCode: string }>;
   messagesEnqueued: number;
 }
@@ -115,6 +117,13 @@ type ReaderEvent =
   | { kind: 'groupEnd'; group: X12GroupResult }
   | { kind: 'interchangeEnd'; interchange: X12InterchangeResult }
   | { kind: 'fileFinding'; finding: Finding };
+
+/** An acknowledgement built at its interchange's end, written when the file is done. */
+interface PendingAck {
+  text: string;
+  row: Omit<AckRow, 'id' | 'content'>;
+  note: string | null;
+}
 
 interface PreparedSet {
   route: DocumentRoute;
@@ -242,7 +251,7 @@ export class Pipeline {
         message: `the same bytes (sha256 ${archived.sha256.slice(0, 16)}...) were received before as file ${earlier.id} "${earlier.fileName}" on ${earlier.receivedAt}; not processed again`,
       };
       store.findings.insert({ fileId }, finding);
-      summary.findings.push(pick(finding));
+      noteFinding(summary, finding);
       return finishFile('duplicate', earlier.format, finding.message);
     }
 
@@ -255,7 +264,7 @@ export class Pipeline {
           ? { code: 'FILE_FORMAT_UNSUPPORTED', severity: 'error', level: 'file', message: 'UN/EDIFACT interchange (UNA/UNB): this gateway does not read EDIFACT yet; the file is kept in the archive' }
           : { code: 'FILE_NOT_EDI', severity: 'error', level: 'file', message: `not an X12 interchange: the file starts with ${JSON.stringify(head.toString('latin1').slice(0, 24))} instead of "ISA"` };
       store.findings.insert({ fileId }, finding);
-      summary.findings.push(pick(finding));
+      noteFinding(summary, finding);
       const hinted = file.partnerHint ? this.deps.partners.get(file.partnerHint) : undefined;
       summary.partnerId = hinted?.id ?? null;
       return finishFile(format === 'edifact' ? 'unsupported' : 'unreadable', format === 'edifact' ? 'edifact' : null, finding.message);
@@ -266,7 +275,7 @@ export class Pipeline {
     let events: ReaderEvent[] = [];
     /** ISA05/ISA06/ISA13 of the interchanges met so far in this file (a repeat inside one file is a duplicate too). */
     const seenInFile = new Map<string, number>();
-    const ackJobs: Array<() => void> = [];
+    const pendingAcks: PendingAck[] = [];
     const reader = new X12Reader({
       onInterchangeStart: (header) => events.push({ kind: 'interchangeStart', header }),
       onTransactionSet: (set) => events.push({ kind: 'set', set }),
@@ -313,13 +322,14 @@ export class Pipeline {
               if (current) {
                 const ctxEnd = current;
                 this.onInterchangeEnd(ev.interchange, ctxEnd, fileId, summary);
-                ackJobs.push(() => this.sendAcks(ev.interchange, ctxEnd, summary, log));
+                pendingAcks.push(...this.buildAcks(ev.interchange, ctxEnd));
+                ctxEnd.groups = []; // the group results are in the acks and the store now
                 current = undefined;
               }
               break;
             case 'fileFinding':
               store.findings.insert({ fileId }, ev.finding);
-              summary.findings.push(pick(ev.finding));
+              noteFinding(summary, ev.finding);
               break;
           }
         }
@@ -355,7 +365,7 @@ export class Pipeline {
     // file is processed again at start. Acks, releases and the file outcome commit together.
     let released = 0;
     store.db.transaction(() => {
-      for (const job of ackJobs) job();
+      this.writeAcks(pendingAcks, summary, log);
       const now = this.now().getTime();
       for (const ctx of contexts) {
         const st = summary.interchanges.find((i) => i.id === ctx.rowId)?.status;
@@ -489,7 +499,7 @@ export class Pipeline {
     const where = { fileId, interchangeId: ctx.rowId, groupControlNumber: set.group.controlNumber, transactionSetId: setRowId, transactionControlNumber: set.controlNumber };
     for (const f of [...findings, ...(mapped?.findings ?? [])]) {
       store.findings.insert(where, f);
-      summary.findings.push(pick(f));
+      noteFinding(summary, f);
     }
     if (mapped?.message && ackCode !== 'R' && ctx.processable) {
       const m = mapped.message;
@@ -534,7 +544,7 @@ export class Pipeline {
     }
     for (const f of g.findings) {
       store.findings.insert({ fileId, interchangeId: ctx.rowId, groupControlNumber: h.controlNumber }, f);
-      summary.findings.push(pick(f));
+      noteFinding(summary, f);
     }
   }
 
@@ -543,7 +553,7 @@ export class Pipeline {
     const now = this.now().getTime();
     for (const f of [...ctx.findings, ...ic.findings]) {
       store.findings.insert({ fileId, interchangeId: ctx.rowId }, f);
-      summary.findings.push(pick(f));
+      noteFinding(summary, f);
     }
     let status: InterchangeStatus;
     if (!ctx.partner) status = 'unknown_partner';
@@ -562,45 +572,59 @@ export class Pipeline {
     });
   }
 
-  /** Writes the TA1 and 997s the partner's policy asks for into outbox/<partner>/ and records them. */
-  private sendAcks(ic: X12InterchangeResult, ctx: InterchangeContext, summary: IngestSummary, log: Logger): void {
+  /**
+   * Builds the TA1 and 997s the partner's policy asks for (control numbers taken from the per-partner
+   * counters, in the caller's transaction). Only the texts are kept, so memory does not grow with the
+   * number of sets in the file; they are written and recorded when the file is done (writeAcks).
+   */
+  private buildAcks(ic: X12InterchangeResult, ctx: InterchangeContext): PendingAck[] {
     const partner = ctx.partner;
-    if (!partner) return;
+    if (!partner) return [];
     const { store, config } = this.deps;
     const now = this.now();
     const dir = join(config.outboxDir, partner.id);
+    const out: PendingAck[] = [];
     const outcome: X12InterchangeResult = ctx.senderMismatch || ctx.rejectDuplicate
       ? { ...ic, ackCode: 'R', noteCode: ctx.senderMismatch ? '006' : '025' }
       : ic;
     if (shouldSendTa1(partner.acknowledgements.ta1, outcome, ctx.rejectDuplicate) || ctx.senderMismatch && partner.acknowledgements.ta1 !== 'never') {
       const isa13 = pad9(store.counters.next(partner.id, 'isa13'));
-      const text = buildTa1(outcome, { interchangeControlNumber: isa13, now, duplicate: ctx.rejectDuplicate });
       const fileName = `TA1_${isa13}.x12`;
-      const path = join(dir, fileName);
-      writeFileAtomic(path, text);
-      store.acks.insert({
-        direction: 'outbound', kind: 'TA1', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: null, ackCode: outcome.ackCode,
-        status: ackStatusOf(outcome.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: null, fileName, path, content: text, createdAt: now.toISOString(),
+      out.push({
+        text: buildTa1(outcome, { interchangeControlNumber: isa13, now, duplicate: ctx.rejectDuplicate }),
+        row: {
+          direction: 'outbound', kind: 'TA1', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: null, ackCode: outcome.ackCode,
+          status: ackStatusOf(outcome.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: null, fileName, path: join(dir, fileName), createdAt: now.toISOString(),
+        },
+        note: outcome.noteCode,
       });
-      summary.acks.push({ kind: 'TA1', fileName, path, ackCode: outcome.ackCode });
-      log.info({ ack: fileName, code: outcome.ackCode, note: outcome.noteCode }, 'TA1 written');
     }
-    if (!partner.acknowledgements.functional || outcome.ackCode === 'R' || !ctx.processable && !ctx.duplicateOf) return;
+    if (!partner.acknowledgements.functional || outcome.ackCode === 'R' || !ctx.processable && !ctx.duplicateOf) return out;
     for (const group of ctx.groups) {
       if (group.header.functionalId === 'FA') continue; // never acknowledge an acknowledgement
       const isa13 = pad9(store.counters.next(partner.id, 'isa13'));
       const gs06 = String(store.counters.next(partner.id, 'gs06'));
-      const text = build997(group, { interchange: ic.header, interchangeControlNumber: isa13, groupControlNumber: gs06, now });
       const fileName = `997_${isa13}.x12`;
-      const path = join(dir, fileName);
-      writeFileAtomic(path, text);
-      store.acks.insert({
-        direction: 'outbound', kind: '997', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: group.header.controlNumber,
-        ackCode: group.ackCode, status: ackStatusOf(group.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: gs06,
-        fileName, path, content: text, createdAt: now.toISOString(),
+      out.push({
+        text: build997(group, { interchange: ic.header, interchangeControlNumber: isa13, groupControlNumber: gs06, now }),
+        row: {
+          direction: 'outbound', kind: '997', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: group.header.controlNumber,
+          ackCode: group.ackCode, status: ackStatusOf(group.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: gs06,
+          fileName, path: join(dir, fileName), createdAt: now.toISOString(),
+        },
+        note: null,
       });
-      summary.acks.push({ kind: '997', fileName, path, ackCode: group.ackCode });
-      log.info({ ack: fileName, code: group.ackCode, group: group.header.controlNumber }, '997 written');
+    }
+    return out;
+  }
+
+  /** Writes built acknowledgements atomically into outbox/<partner>/ and records them. */
+  private writeAcks(acks: PendingAck[], summary: IngestSummary, log: Logger): void {
+    for (const a of acks) {
+      writeFileAtomic(a.row.path!, a.text);
+      this.deps.store.acks.insert({ ...a.row, content: a.text });
+      summary.acks.push({ kind: a.row.kind, fileName: a.row.fileName!, path: a.row.path!, ackCode: a.row.ackCode });
+      log.info({ ack: a.row.fileName, code: a.row.ackCode, ...(a.note ? { note: a.note } : {}), ...(a.row.groupControlNumber ? { group: a.row.groupControlNumber } : {}) }, `${a.row.kind} written`);
     }
   }
 }
@@ -653,6 +677,15 @@ function businessReferenceOf(payload: Record<string, unknown>): string | null {
     if (typeof v === 'string' && v) return v;
   }
   return null;
+}
+
+/** Findings listed in a summary (all of them are in the store). */
+const SUMMARY_FINDINGS_MAX = 1000;
+
+/** Adds a finding to the summary, up to SUMMARY_FINDINGS_MAX (then counts the rest in `findingsOmitted`). */
+function noteFinding(summary: IngestSummary, f: Finding): void {
+  if (summary.findings.length < SUMMARY_FINDINGS_MAX) summary.findings.push(pick(f));
+  else summary.findingsOmitted = (summary.findingsOmitted ?? 0) + 1;
 }
 
 function pick(f: Finding): Pick<Finding, 'code' | 'severity' | 'level' | 'message'> {
