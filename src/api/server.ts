@@ -20,7 +20,7 @@ export interface OpsApiDeps {
 
 const idParams = {
   type: 'object', required: ['id'], additionalProperties: false,
-  properties: { id: { type: 'integer', minimum: 1 } },
+  properties: { id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
 } as const;
 
 const INTERCHANGE_STATUSES = ['receiving', 'accepted', 'accepted_with_errors', 'partially_accepted', 'rejected', 'duplicate', 'unknown_partner'];
@@ -32,9 +32,12 @@ function deliveryView<T extends { runAt?: number | null; lockedUntil?: number | 
   return { ...d, runAtIso: iso(d.runAt), lockedUntilIso: iso(d.lockedUntil) };
 }
 
+/** A date or an ISO-8601 UTC time, as stored (e.g. 2026-01-02 or 2026-01-02T03:04:05.000Z). */
+const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?Z?)?$';
+
 const page = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  offset: { type: 'integer', minimum: 0, maximum: 2_147_483_647, default: 0 },
 } as const;
 
 /**
@@ -53,7 +56,9 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
       return reply.status(status).send({ error: { code: err.code, message: err.message } });
     }
     const e = err as { validation?: unknown; statusCode?: number; message: string };
-    if (e.validation) return reply.status(400).send({ error: { code: 'EDIGATE_INVALID_REQUEST', message: e.message } });
+    if (e.validation || (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)) {
+      return reply.status(e.statusCode && e.statusCode !== 500 ? e.statusCode : 400).send({ error: { code: 'EDIGATE_INVALID_REQUEST', message: e.message } });
+    }
     deps.logger.error({ err }, 'ops api error');
     return reply.status(e.statusCode ?? 500).send({ error: { code: 'EDIGATE_INTERNAL', message: e.message } });
   });
@@ -88,7 +93,8 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
         type: 'object', additionalProperties: false,
         properties: {
           partner: { type: 'string' }, status: { enum: INTERCHANGE_STATUSES }, controlNumber: { type: 'string' },
-          reference: { type: 'string' }, po: { type: 'string' }, q: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...page,
+          reference: { type: 'string' }, po: { type: 'string' }, q: { type: 'string' },
+          from: { type: 'string', pattern: ISO_TIME }, to: { type: 'string', pattern: ISO_TIME }, ...page,
         },
       },
     },
