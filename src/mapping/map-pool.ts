@@ -32,9 +32,12 @@ export class MapPool {
     for (let i = 0; i < this.opts.size; i++) {
       // Running from TypeScript sources (tests, `npm run edigate`): the worker registers tsx first.
       const workerData = { mapsDirs: [...this.opts.mapsDirs] };
+      // A small heap per worker: JSONata makes much short-lived garbage, and a bounded old space makes V8
+      // collect it early instead of letting each worker's resident memory grow.
+      const resourceLimits = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
       const worker = fromSource
-        ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData })
-        : new Worker(url, { workerData });
+        ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData, resourceLimits })
+        : new Worker(url, { workerData, resourceLimits });
       worker.unref();
       const slot = { worker, busy: 0 };
       this.workers.push(slot);
