@@ -20,4 +20,4 @@ COPY partners /srv/edigate/partners
 RUN mkdir -p /srv/edigate/inbox /srv/edigate/outbox /srv/edigate/data && ln -s /app/dist/cli.js /usr/local/bin/edigate && chmod +x /app/dist/cli.js
 VOLUME ["/srv/edigate/inbox", "/srv/edigate/outbox", "/srv/edigate/data"]
 EXPOSE 8080 4080 2222
-CMD ["node", "/app/dist/cli.js", "start", "--home", "/srv/edigate"]
+CMD ["node", "--max-old-space-size=256", "/app/dist/cli.js", "start", "--home", "/srv/edigate"]
