@@ -83,6 +83,159 @@ describe('x12-850-order field by field against payloads checked by hand', () => 
   });
 });
 
+describe('x12-850-order: pricing, pack, schedules, allowances and charges, sub-lines and terms of real 850s', () => {
+  /** The payloads of a corpus file, checked against the schema. */
+  async function payloadsOf(file: string): Promise<any[]> {
+    const results = await mapFile(join(CORPUS_DIR, file));
+    for (const r of results) expect(r.errors).toEqual([]);
+    return results.map((r) => r.payload);
+  }
+
+  it('botsplugins 850-004010-02: SCH*4*EA***002*20071001*0322 is a delivery schedule of the line', async () => {
+    const orders = await payloadsOf('botsplugins__850-004010-02.x12');
+    expect(orders).toHaveLength(4);
+    for (const o of orders) {
+      expect(o.lines[0].schedules).toEqual([{ quantity: 4, unitOfMeasure: 'EA', dates: { requestedDeliveryDate: '2007-10-01' } }]);
+      expect(o.lines[0]).toMatchObject({ buyerItemNumber: '525', vendorPartNumber: 'X357-W2' });
+      expect(o.lines[0].buyerPartNumber).toBeUndefined();
+    }
+  });
+
+  it('stupidedi X357 tax-exempt PO: SCH with qualifier 106 (required by) and BEG07 NA', async () => {
+    const [o] = await payloadsOf('stupidedi__004010_X357-SC850_pass_taxexempt-po.edi');
+    expect(o.acknowledgmentType).toEqual({ code: 'NA', meaning: 'No Acknowledgment Needed' });
+    expect(o.lines[0].schedules).toEqual([{ quantity: 25, unitOfMeasure: 'EA', dates: { requiredBy: '2017-06-15' } }]);
+  });
+
+  it('botsplugins 850-004010-08: CTP******DIS*.57 discount multipliers, BEG07, CSH, FOB and CUR', async () => {
+    const [first, second] = await payloadsOf('botsplugins__850-004010-08.x12');
+    expect(first.currency).toBe('USD');
+    expect(first.shippingTerms).toEqual([{ methodOfPayment: { code: 'BP', meaning: 'Paid by Buyer' }, locationQualifier: 'OR' }]);
+    expect(first.lines.map((l: any) => l.buyerPartNumber)).toEqual(['MPDGART', 'MPDGSBOS', 'MPTS112374-1C']);
+    expect(second.acknowledgmentType).toEqual({ code: 'AE', meaning: 'Acknowledge - With Exception Detail Only' });
+    expect(second.salesRequirements).toEqual([{ code: 'B', meaning: 'Back Order Only If New Item' }]);
+    expect(second.lines).toHaveLength(8);
+    for (const l of second.lines) expect(l.pricing).toEqual([{ multiplierQualifier: 'DIS', multiplier: 0.57 }]);
+  });
+
+  it('botsplugins 850-004010-12: heading and line SAC amounts with two implied decimals, percents, VICS codes', async () => {
+    const [a, b, c] = await payloadsOf('botsplugins__850-004010-12.x12');
+    // SAC*A*E750***80*******02***New Store Order: 80 is 0.80
+    expect(a.allowancesCharges).toEqual([{ indicator: { code: 'A', meaning: 'Allowance' }, code: 'E750', amount: 0.8, handlingCode: '02', description: 'New Store Order' }]);
+    expect(a.shippingTerms).toEqual([{ methodOfPayment: { code: 'DF', meaning: 'Defined by Buyer and Seller' }, locationQualifier: 'OR', location: 'EAST WINDSO NJ' }]);
+    expect(a.salesRequirements).toEqual([{ code: 'N', meaning: 'No Back Order' }]);
+    expect(a.lines[0].allowancesCharges).toEqual([
+      { indicator: { code: 'N', meaning: 'No Allowance or Charge' }, agencyQualifier: 'VI', agencyCode: 'TC990101', reference: 'Z12611' },
+      { indicator: { code: 'N', meaning: 'No Allowance or Charge' }, agencyQualifier: 'VI', agencyCode: 'HA' },
+      // SAC*A*F800***420***1****02***Promotional Allowance
+      { indicator: { code: 'A', meaning: 'Allowance' }, code: 'F800', amount: 4.2, rate: 1, handlingCode: '02', description: 'Promotional Allowance' },
+    ]);
+    // SAC*A*F800****Z*10*****02***Promotional Allowance
+    expect(a.lines[1].allowancesCharges[1]).toEqual({
+      indicator: { code: 'A', meaning: 'Allowance' }, code: 'F800', percentQualifier: 'Z', percent: 10, handlingCode: '02', description: 'Promotional Allowance',
+    });
+    expect(a.lines[0]).toMatchObject({
+      buyerPartNumber: '976280009',
+      pricing: [{ classOfTrade: 'RS', priceQualifier: 'RES', unitPrice: 54.99, multiplePriceQuantity: 1 }],
+      pack: { pack: 4, innerPack: 1 },
+    });
+    // SAC*A*I570***100*******02***Warehouse Allowance: 100 is 1.00
+    expect(b.allowancesCharges).toEqual([{ indicator: { code: 'A', meaning: 'Allowance' }, code: 'I570', amount: 1, handlingCode: '02', description: 'Warehouse Allowance' }]);
+    expect(c.allowancesCharges[0]).toMatchObject({ code: 'F800', percentQualifier: 'Z', percent: 10 });
+  });
+
+  it('node-x12 850: PO4 with packaging code, weight and volume; CB is the buyer part number when no BP/IN is sent', async () => {
+    const [o] = await payloadsOf('nodex12__850.edi');
+    // PO1*1*120*EA*9.25*TE*CB*065322-117*PR*RO*VN*AB3542 / PO4*4*4*EA*PLT94**3*LR*15*CT
+    expect(o.lines[0]).toMatchObject({
+      buyerPartNumber: '065322-117',
+      vendorPartNumber: 'AB3542',
+      pack: { pack: 4, size: 4, unitOfMeasure: 'EA', packagingCode: 'PLT94', grossWeightPerPack: 3, weightUnit: 'LR', grossVolumePerPack: 15, volumeUnit: 'CT' },
+    });
+    expect(o.lines[1].pack).toEqual({ pack: 2, size: 2, unitOfMeasure: 'EA' });
+    expect(o.lines[0].productIds).toEqual([
+      { qualifier: 'CB', value: '065322-117' },
+      { qualifier: 'PR', value: 'RO' },
+      { qualifier: 'VN', value: 'AB3542' },
+    ]);
+  });
+
+  it('EdiEngine composite SLN and bots 004030: VC is the vendor part number when no VP/VN is sent', async () => {
+    const [o] = await payloadsOf('ediengine__850.Composite.SLN.OK.edi');
+    // SLN*1.1**I*10000*PC>11.1>12.2>EA>13.3>14.4*1.56*TP**VC*P-875OS*UI*09999982001
+    expect(o.lines[0].subLines).toEqual([{
+      lineId: '1.1', relationshipCode: 'I', quantity: 10000, unitOfMeasure: 'PC', unitPrice: 1.56, priceBasis: 'TP', vendorPartNumber: 'P-875OS',
+      productIds: [{ qualifier: 'VC', value: 'P-875OS' }, { qualifier: 'UI', value: '09999982001' }],
+    }]);
+    expect(o.lines[0]).toMatchObject({ buyerPartNumber: '065322-117', vendorPartNumber: 'AB3542', description: 'SMALL WIDGET' });
+    const [b] = await payloadsOf('botsplugins__850-004030-01.x12');
+    // PO1*1*6*EA*22**SK*56065050*VC*5323-1151
+    expect(b.currency).toBe('CAD');
+    expect(b.lines[0]).toMatchObject({ sku: '56065050', vendorPartNumber: '5323-1151' });
+  });
+});
+
+describe('x12-850-order on a constructed 004010 order with every new segment', () => {
+  it('maps BEG07, CSH, FOB, heading and line SAC, ITD08, TD5 SCAC, CTP, PO4, SCH and the product id preferences', async () => {
+    const buf = interchange('00401', '004010', [
+      'BEG*00*SA*PO-NEW**20240115**AC',
+      'CUR*BY*USD',
+      'FOB*CC*OR*ORIGIN DOCK*01*FCA*DE*STORE 12',
+      'CSH*SC',
+      'CSH*P4',
+      'SAC*C*D240***12550**********FREIGHT',
+      'SAC*A*C310****3*2.5',
+      'ITD*01*3*2**10**30*500',
+      'TD5*B*2*UPSN*U',
+      'PO1*1*10*EA*2.5**BP*B-1*CB*C-1*IN*I-1*VC*VC-1*VN*VN-1',
+      'CTP*RS*RES*4.99',
+      'CTP**CON*2.25*100*EA',
+      'PO4*12*16*OZ*CTN25*G*10.5*LB*1.2*CF*12*10*8*IN*2',
+      'SAC*C*H550***-350',
+      'SCH*10*EA***010*20240201**002*20240205*0800',
+      'SCH*5*EA***196*20240210*1400',
+      'PO1*2*1*EA*3**IN*I-2*CB*C-2*VC*VC-2',
+      'PO1*3*1*EA*4**CB*C-3*VC*VC-3*VP*VP-3',
+      'CTT*3',
+    ]);
+    const { payload, errors } = await mapAndValidate(map, inputOf(setsOf(buf)[0]!));
+    expect(errors).toEqual([]);
+    const o = payload as any;
+    expect(o.acknowledgmentType).toEqual({ code: 'AC', meaning: 'Acknowledge - With Detail and Change' });
+    expect(o.salesRequirements).toEqual([{ code: 'SC', meaning: 'Ship Complete' }, { code: 'P4', meaning: 'Do Not Preship' }]);
+    expect(o.shippingTerms).toEqual([{
+      methodOfPayment: { code: 'CC', meaning: 'Collect' }, locationQualifier: 'OR', location: 'ORIGIN DOCK',
+      transportationTermsQualifier: '01', transportationTerms: 'FCA', titlePassageLocationQualifier: 'DE', titlePassageLocation: 'STORE 12',
+    }]);
+    expect(o.allowancesCharges).toEqual([
+      { indicator: { code: 'C', meaning: 'Charge' }, code: 'D240', amount: 125.5, description: 'FREIGHT' },
+      { indicator: { code: 'A', meaning: 'Allowance' }, code: 'C310', percentQualifier: '3', percent: 2.5 },
+    ]);
+    expect(o.paymentTerms).toEqual([{ typeCode: '01', basisDateCode: '3', discountPercent: 2, discountDaysDue: 10, netDays: 30, discountAmount: 5 }]);
+    expect(o.carriers).toEqual([{ routingSequence: 'B', scac: 'UPSN', transportationMethod: { code: 'U', meaning: 'Private Parcel Service' } }]);
+    const [l1, l2, l3] = o.lines;
+    expect(l1).toMatchObject({ buyerPartNumber: 'B-1', buyerItemNumber: 'I-1', vendorPartNumber: 'VN-1' });
+    expect(l1.pricing).toEqual([
+      { classOfTrade: 'RS', priceQualifier: 'RES', unitPrice: 4.99 },
+      { priceQualifier: 'CON', unitPrice: 2.25, quantity: 100, unitOfMeasure: 'EA' },
+    ]);
+    expect(l1.pack).toEqual({
+      pack: 12, size: 16, unitOfMeasure: 'OZ', packagingCode: 'CTN25', weightQualifier: 'G', grossWeightPerPack: 10.5, weightUnit: 'LB',
+      grossVolumePerPack: 1.2, volumeUnit: 'CF', length: 12, width: 10, height: 8, dimensionUnit: 'IN', innerPack: 2,
+    });
+    expect(l1.allowancesCharges).toEqual([{ indicator: { code: 'C', meaning: 'Charge' }, code: 'H550', amount: -3.5 }]);
+    expect(l1.schedules).toEqual([
+      { quantity: 10, unitOfMeasure: 'EA', dates: { requestedShipDate: '2024-02-01', requestedDeliveryDate: '2024-02-05' } },
+      { quantity: 5, unitOfMeasure: 'EA', otherDates: [{ qualifier: '196', date: '2024-02-10', time: '1400' }] },
+    ]);
+    // IN is sent: CB is not the buyer part number; VC when no VP/VN
+    expect(l2).toMatchObject({ buyerItemNumber: 'I-2', vendorPartNumber: 'VC-2' });
+    expect(l2.buyerPartNumber).toBeUndefined();
+    expect(l3).toMatchObject({ buyerPartNumber: 'C-3', vendorPartNumber: 'VP-3' });
+    for (const l of [l2, l3]) for (const k of ['pricing', 'pack', 'schedules', 'allowancesCharges', 'subLines']) expect(l).not.toHaveProperty(k);
+  });
+});
+
 /** An X12 interchange from segment lines (ISA first), "~" terminated. */
 function interchange(isa12: string, gs08: string, body: string[]): Buffer {
   const rep = isa12 >= '00402' ? '^' : 'U';
@@ -173,6 +326,7 @@ describe('x12-850-order on constructed 850s', () => {
             },
           ],
           notes: [{ qualifier: 'LIN', text: 'Gift wrap' }],
+          subLines: [{ lineId: '1', relationshipCode: 'I', quantity: 2, unitOfMeasure: 'EA', unitPrice: 19.99, description: 'SUBLINE DESCRIPTION' }],
         },
       ],
     });
