@@ -11,6 +11,7 @@ export { orderSchema, ORDER_SCHEMA_VERSION } from './order.schema.js';
 export type {
   CanonicalOrder, CodeMeaning, Identifier, OrderAddress, OrderAmount, OrderCarrier, OrderCharacteristic, OrderContact, OrderDates,
   OrderLine, OrderNote, OrderOtherDate, OrderParty, OrderPaymentTerms, OrderReference, OrderTotals, PartyRole,
+  OrderPricing, OrderPack, OrderSchedule, OrderAllowanceCharge, OrderShippingTerms, OrderSubLine,
 } from './order.schema.js';
 export type { CanonicalMessage, CanonicalSource } from './envelope.js';
 
