@@ -7,10 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createGateway, type Gateway } from '../../src/app.js';
-import { makeHome, waitFor } from '../helpers/home.js';
+import type { Gateway } from '../../src/app.js';
+import { makeHome, startTestGateway, waitFor } from '../helpers/home.js';
 import { startReceiver } from '../helpers/receiver.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'x12');
@@ -41,18 +39,7 @@ describe('bad input and duplicates', () => {
       { id: 'other', ids: [['ZZ', 'OTHERPARTNER']] },
       { id: 'lenient', ids: [['ZZ', 'LENIENT']], duplicates: 'accept' },
     ]);
-    const config = loadConfig({
-      home, env: {},
-      overrides: {
-        ops: { port: 0 },
-        destinations: { erp: { kind: 'http', url: `${erp.url}/orders`, retry: { initialBackoffMs: 20, maxBackoffMs: 100 } } },
-        intake: { settleMs: 20, maxSegmentLength: 64 * 1024 },
-        workers: { pollMs: 20 },
-      },
-    });
-    gw = await createGateway(config, { logger: pino({ level: 'silent' }), now: () => NOW });
-    await gw.start();
-    api = `http://127.0.0.1:${(gw.api.server.address() as { port: number }).port}`;
+    ({ gw, api } = await startTestGateway(home, erp.url, { now: NOW, intake: { settleMs: 20, maxSegmentLength: 64 * 1024 } }));
   });
 
   afterAll(async () => {

@@ -7,11 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { createGateway, type Gateway } from '../../src/app.js';
+import type { Gateway } from '../../src/app.js';
 import { writeNewPartner } from '../../src/partners/load.js';
-import { makeHome, waitFor } from '../helpers/home.js';
+import { makeHome, startTestGateway, waitFor } from '../helpers/home.js';
 import { startReceiver } from '../helpers/receiver.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'x12');
@@ -37,18 +35,7 @@ describe('gateway end to end on real partner files', () => {
   beforeAll(async () => {
     erp = await startReceiver();
     home = makeHome(PARTNERS);
-    const config = loadConfig({
-      home, env: {},
-      overrides: {
-        ops: { port: 0 },
-        destinations: { erp: { kind: 'http', url: `${erp.url}/orders`, retry: { initialBackoffMs: 20, maxBackoffMs: 100 } } },
-        intake: { settleMs: 30 },
-        workers: { pollMs: 20 },
-      },
-    });
-    gw = await createGateway(config, { logger: pino({ level: 'silent' }), now: () => NOW });
-    await gw.start();
-    api = `http://127.0.0.1:${(gw.api.server.address() as { port: number }).port}`;
+    ({ gw, api } = await startTestGateway(home, erp.url, { now: NOW, intake: { settleMs: 30 } }));
   });
 
   afterAll(async () => {
