@@ -16,7 +16,7 @@ import { buildTa1 } from './acks/ta1.js';
 import type { Finding } from './validation/finding.js';
 import type { X12GroupResult, X12InterchangeResult } from './formats/x12/types.js';
 import { GatewayError, isGatewayError } from './errors.js';
-import { detectFormat } from './pipeline.js';
+import { detectFormat, HEAD_BYTES } from './pipeline.js';
 
 const program = new Command();
 program
@@ -57,9 +57,9 @@ program.command('validate')
       process.exitCode = 2;
       return;
     }
-    const head = Buffer.alloc(64);
+    const head = Buffer.alloc(HEAD_BYTES);
     const fh = await import('node:fs/promises').then((m) => m.open(file, 'r'));
-    const { bytesRead } = await fh.read(head, 0, 64, 0);
+    const { bytesRead } = await fh.read(head, 0, HEAD_BYTES, 0);
     await fh.close();
     const format = detectFormat(head.subarray(0, bytesRead));
     if (format !== 'x12') {

@@ -255,7 +255,7 @@ export class Pipeline {
       return finishFile('duplicate', earlier.format, finding.message);
     }
 
-    const head = await readHead(archived.path, 64);
+    const head = await readHead(archived.path, HEAD_BYTES);
     const format = detectFormat(head);
     if (format === 'empty' || format === 'edifact' || format === 'unknown') {
       const finding: Finding = format === 'empty'
@@ -707,12 +707,15 @@ async function readHead(path: string, n: number): Promise<Buffer> {
   }
 }
 
+/** Bytes read to tell the format (a file of white space only up to this size is empty). */
+export const HEAD_BYTES = 4096;
+
 /** Format by the first bytes after a BOM and white space: ISA (X12), UNA/UNB (EDIFACT). */
 export function detectFormat(head: Buffer): 'x12' | 'edifact' | 'empty' | 'unknown' {
   let s = head.toString('latin1');
   if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
   s = s.replace(/^[\s\0]+/, '');
-  if (s.length === 0) return head.length < 64 ? 'empty' : 'unknown';
+  if (s.length === 0) return head.length < HEAD_BYTES ? 'empty' : 'unknown';
   if (s.startsWith('ISA')) return 'x12';
   if (s.startsWith('UNA') || s.startsWith('UNB')) return 'edifact';
   return 'unknown';

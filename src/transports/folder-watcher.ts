@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'chokidar';
 import { promises as fsp, mkdirSync, existsSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { ReceivedFile, IngestSummary } from '../pipeline.js';
 import { isGatewayError } from '../errors.js';
@@ -143,6 +143,5 @@ export class FolderWatcher {
         this.schedule(path);
       }
     }
-    void dirname;
   }
 }

@@ -80,6 +80,8 @@ describe('bad input and duplicates', () => {
     const empty = await drop('empty.edi', '');
     expect(empty).toMatchObject({ status: 'unreadable', size: 0 });
     expect(empty.findings.map((f: any) => f.code)).toEqual(['FILE_EMPTY']);
+    const blanks = await drop('blanks.edi', ' '.repeat(300) + '\r\n\n\t');
+    expect(blanks.findings.map((f: any) => f.code)).toEqual(['FILE_EMPTY']);
     const text = await drop('invoice.pdf.txt', 'Dear supplier, please find attached our order.\n');
     expect(text.status).toBe('unreadable');
     expect(text.findings[0]).toMatchObject({ code: 'FILE_NOT_EDI', severity: 'error', level: 'file' });
