@@ -74,6 +74,9 @@ function stepOf(f: CallFrame): string | undefined {
     if (name === 'postMessage' || name === 'receiveMessageOnPort') return 'map pool messaging (structured clone)';
     return undefined;
   }
+  if (u.startsWith('node:internal/modules/') || u.startsWith('node:internal/bootstrap/') || u.includes('/node_modules/tsx/') || u.includes('/node_modules/esbuild/')) {
+    return 'module loading (startup)';
+  }
   if (u.startsWith('node:internal/worker') || u.startsWith('node:internal/per_context/messageport') || u.includes('/src/mapping/map-pool.')) {
     return 'map pool messaging (structured clone)';
   }
@@ -90,7 +93,6 @@ function stepOf(f: CallFrame): string | undefined {
   if (u.includes('/src/delivery/') || u.includes('/node_modules/undici/')) return 'delivery (HTTP)';
   if (u.includes('/node_modules/pino') || u.includes('/node_modules/thread-stream') || u.includes('/node_modules/sonic-boom')) return 'logging';
   if (u.includes('/src/pipeline.')) return 'pipeline glue (message JSON.stringify, ids, events)';
-  if (u.includes('/node_modules/tsx/') || u.includes('/node_modules/esbuild/') || u.startsWith('node:internal/modules/')) return 'module loading (startup)';
   return undefined;
 }
 
@@ -169,6 +171,23 @@ export function summariseProfile(profile: CpuProfile, topN = 25, window?: [numbe
     byStep: [...steps].sort((a, b) => b[1] - a[1]).map(([step, us]) => ({ step, ms: ms(us), pctOfBusy: pct(us) })),
     byFile: [...files].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([file, us]) => ({ file, ms: ms(us), pctOfBusy: pct(us) })),
     topFunctions: [...fns.values()].sort((a, b) => b.ms - a.ms).slice(0, topN).map((e) => ({ ...e, ms: ms(e.ms), pctOfBusy: pct(e.ms) })),
+  };
+}
+
+/**
+ * The steps of several threads' summaries together (main thread + map workers): CPU time per step
+ * across the process, as a share of all the threads' busy time.
+ */
+export function mergeSteps(summaries: ProfileSummary[]): { busyMs: number; byStep: Array<{ step: string; ms: number; pctOfBusy: number }> } {
+  const steps = new Map<string, number>();
+  let busy = 0;
+  for (const s of summaries) {
+    busy += s.busyMs;
+    for (const r of s.byStep) steps.set(r.step, (steps.get(r.step) ?? 0) + r.ms);
+  }
+  return {
+    busyMs: Math.round(busy),
+    byStep: [...steps].sort((a, b) => b[1] - a[1]).map(([step, ms]) => ({ step, ms: Math.round(ms), pctOfBusy: Math.round((1000 * ms) / busy) / 10 })),
   };
 }
 

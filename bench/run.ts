@@ -14,13 +14,14 @@
  *   5b same, trivial map         diagnostic: the path without the standard map's JSONata cost
  *   6 delivered over HTTP        to a receiver in this process answering 201       target >= 2,000 msg/s
  *   7 large file to queued       peak RSS on a large file                          target < 300 MB
+ *   7b same size, one 850 per interchange (trivial map): what the path keeps per interchange
  *
  * Environment:
  *   BENCH_MB=50               size of the file of stages 1-6
- *   BENCH_LARGE_MB=200        size of the file of stage 7; BENCH_SKIP_LARGE=1 skips stage 7
+ *   BENCH_LARGE_MB=200        size of the files of stages 7 and 7b; BENCH_SKIP_LARGE=1 skips them
  *   BENCH_MAP_MB=4            bytes of the file (whole interchanges) mapped by stage 4
  *   BENCH_ONLY=path,delivered run only these stages (tokenizer, reader, x12parser, mapping, path,
- *                             path-trivial-map, delivered, large, baseline)
+ *                             path-trivial-map, delivered, large, large-one-per-interchange, baseline)
  *   BENCH_HTTP_CONCURRENCY=n  concurrency of the erp destination in stage 6 (default: the product's)
  *   BENCH_MAP_WORKERS=n       mapping.workers of the gateway in stages 5-7 (default: the product's)
  *   BENCH_PROFILE=1           also run stage 5 (and 5b) under `node --cpu-prof` and print where the time goes
@@ -41,7 +42,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generate850File } from './generate.js';
 import type { StageParams, StageResult } from './stages.js';
-import { printProfileSummary, summariseProfileFile, type ProfileSummary } from './profile.js';
+import { mergeSteps, printProfileSummary, summariseProfileFile, type ProfileSummary } from './profile.js';
 
 const BENCH = import.meta.dirname;
 const ROOT = join(BENCH, '..');
@@ -73,18 +74,18 @@ interface GeneratedFile {
 }
 
 /** The generated file of `mb` MB, reused while bench/generate.ts is unchanged. */
-async function ensureFile(mb: number): Promise<GeneratedFile> {
+async function ensureFile(mb: number, setsPerGroup = SETS_PER_GROUP): Promise<GeneratedFile> {
   mkdirSync(OUT, { recursive: true });
-  const path = join(OUT, `x12-850-${mb}MB.x12`);
+  const path = join(OUT, `x12-850-${mb}MB${setsPerGroup === SETS_PER_GROUP ? '' : `-${setsPerGroup}-per-interchange`}.x12`);
   const metaPath = `${path}.json`;
   const generator = createHash('sha256').update(readFileSync(join(BENCH, 'generate.ts'))).digest('hex').slice(0, 16);
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as GeneratedFile;
-    if (meta.generator === generator && meta.setsPerGroup === SETS_PER_GROUP && statSync(path).size === meta.bytes) return meta;
+    if (meta.generator === generator && meta.setsPerGroup === setsPerGroup && statSync(path).size === meta.bytes) return meta;
   }
   const t0 = performance.now();
-  const r = await generate850File(path, mb * 1e6, SETS_PER_GROUP);
-  const meta: GeneratedFile = { path, ...r, groups: r.interchanges, setsPerGroup: SETS_PER_GROUP, generator };
+  const r = await generate850File(path, mb * 1e6, setsPerGroup);
+  const meta: GeneratedFile = { path, ...r, groups: r.interchanges, setsPerGroup, generator };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
   console.log(`generated ${path}: ${(r.bytes / 1e6).toFixed(1)} MB, ${r.sets} sets, ${r.interchanges} interchanges in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return meta;
@@ -99,11 +100,18 @@ function runStage(stage: string, params: StageParams, execArgv: string[] = []): 
       execPath: process.execPath,
       // The gateway's own heap cap (npm start, the edigate command): peak RSS is measured as shipped.
       execArgv: COMPILED ? ['--max-old-space-size=256', ...execArgv] : ['--max-old-space-size=256', ...execArgv, '--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    // stderr is passed on, and its end kept to say why a stage died (e.g. V8's "heap out of memory").
+    let stderrTail = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      stderrTail = (stderrTail + d.toString('utf8')).slice(-4096);
     });
     child.on('message', (m) => { result = m as StageResult; });
     child.on('exit', (code, signal) => {
-      resolve(result ?? { stage, ok: false, problems: [`child exited with ${signal ?? code} before reporting`], maxRssMB: NaN });
+      const why = stderrTail.split('\n').find((l) => /FATAL ERROR|Error:/.test(l))?.trim();
+      resolve(result ?? { stage, ok: false, problems: [`child exited with ${signal ?? code} before reporting${why ? `: ${why}` : ''}`], maxRssMB: NaN });
     });
   });
 }
@@ -215,6 +223,14 @@ async function main(): Promise<void> {
     large = await ensureFile(LARGE_MB);
     await run('large', 'path', { file: large.path, sets: large.sets, groups: large.groups, ...pathExtras }, `7 large file (${LARGE_MB} MB) to queued`);
   }
+  // Partners often send one order per interchange: what the path keeps per interchange shows there.
+  // The trivial map keeps it short; memory is the figure of this stage.
+  let largeSmall: GeneratedFile | undefined;
+  if (!SKIP_LARGE && wanted('large-one-per-interchange')) {
+    largeSmall = await ensureFile(LARGE_MB, 1);
+    await run('large-one-per-interchange', 'path', { file: largeSmall.path, sets: largeSmall.sets, groups: largeSmall.groups, ...pathExtras, trivialMap: true },
+      `7b large file (${LARGE_MB} MB), one 850 per interchange, trivial map`);
+  }
 
   const profiles: Record<string, { main: ProfileSummary; threads: Array<{ thread: string; summary: ProfileSummary }>; dir: string }> = {};
   if (PROFILE) {
@@ -269,6 +285,7 @@ async function main(): Promise<void> {
   add('path-trivial-map', '5b path, trivial map (diag.)', (r) => `${fmt(r.acks997, 0)} 997s, ${fmt(r.messagesEnqueued, 0)} msgs`, '(diagnostic)');
   add('delivered', '6 delivered over HTTP', (r) => `${fmt(r.messagesPerSec, 0)} msg/s; drop->delivered ${fmt(r.dropToDeliveredSeconds)} s`, `>= ${TARGET.deliveredPerSec.toLocaleString('en-US')} msg/s`, (r) => (num(r.messagesPerSec) ?? 0) >= TARGET.deliveredPerSec);
   add('large', `7 large file (${LARGE_MB} MB)`, (r) => `${fmt(r.sets, 0)} sets, ${fmt(r.seconds)} s`, `peak RSS < ${TARGET.rssMB} MB`, rssOk);
+  add('large-one-per-interchange', `7b same, 1 set/interchange`, (r) => `${fmt(r.sets, 0)} sets, trivial map`, `peak RSS < ${TARGET.rssMB} MB`, rssOk);
 
   const head = { stage: 'stage', mbs: 'MB/s', sets: 'sets/s', other: 'other', rss: 'peak RSS MB', target: 'target', verdict: 'result' };
   const cols = ['stage', 'mbs', 'sets', 'other', 'rss', 'target', 'verdict'] as const;
@@ -291,10 +308,11 @@ async function main(): Promise<void> {
         `${fmt(m.typescriptMapPlusValidationMicros)} µs with schema validation; equal to the JSONata output on ${fmt(m.typescriptMapSameOutput, 0)} of ${fmt(m.sets, 0)} sets`);
     }
   }
-  for (const key of ['path', 'path-trivial-map', 'delivered', 'large']) {
+  for (const key of ['path', 'path-trivial-map', 'delivered', 'large', 'large-one-per-interchange']) {
     const r = results[key];
     if (!r || r.seconds === undefined) continue;
-    const checks = `${fmt(r.acks997, 0)} 997s for ${fmt(key === 'large' ? large?.groups : file.groups, 0)} groups, ${fmt(r.messagesEnqueued, 0)} messages for ${fmt(key === 'large' ? large?.sets : file.sets, 0)} sets`;
+    const f = key === 'large' ? large : key === 'large-one-per-interchange' ? largeSmall : file;
+    const checks = `${fmt(r.acks997, 0)} 997s for ${fmt(f?.groups, 0)} groups, ${fmt(r.messagesEnqueued, 0)} messages for ${fmt(f?.sets, 0)} sets`;
     const extra = key === 'delivered'
       ? `; delivered ${fmt(r.delivered, 0)} in ${fmt(r.deliverySeconds)} s after release (receiver saw ${fmt(r.receiverCount, 0)}), concurrency ${fmt(r.concurrency, 0)}`
       : r.archiveOnlySeconds !== undefined ? `; archive step alone ${fmt(r.archiveOnlySeconds, 2)} s` : '';
@@ -304,6 +322,11 @@ async function main(): Promise<void> {
   for (const [key, p] of Object.entries(profiles)) {
     printProfileSummary(p.main, `profile of ${key}, main thread (${p.dir})`);
     for (const t of p.threads) printProfileSummary(t.summary, `profile of ${key}, thread ${t.thread}`);
+    if (p.threads.length) {
+      const all = mergeSteps([p.main, ...p.threads.map((t) => t.summary)]);
+      console.log(`\nprofile of ${key}, all ${p.threads.length + 1} threads together: ${(all.busyMs / 1000).toFixed(1)} s of CPU (wall ${(p.main.totalMs / 1000).toFixed(1)} s)`);
+      for (const r of all.byStep) console.log(`  ${r.step.padEnd(52)}  ${`${r.ms} ms`.padStart(10)}  ${`${r.pctOfBusy.toFixed(1)} %`.padStart(7)}`);
+    }
   }
 
   const report = {
@@ -318,7 +341,7 @@ async function main(): Promise<void> {
     },
     settings: { runner: COMPILED ? 'compiled (node bench/out/build/bench/stages.js)' : 'node --import tsx bench/stages.ts', mb: MB, largeMb: SKIP_LARGE ? null : LARGE_MB, mapMb: MAP_MB, httpConcurrency: HTTP_CONCURRENCY ?? 'default', mapWorkers: MAP_WORKERS ?? 'default', only: ONLY ? [...ONLY] : 'all' },
     targets: TARGET,
-    files: { main: file, large: large ?? null },
+    files: { main: file, large: large ?? null, largeOnePerInterchange: largeSmall ?? null },
     stages: results,
     table: rows,
     profiles,
