@@ -33,7 +33,7 @@ import { buildTa1, shouldSendTa1 } from './acks/ta1.js';
 import { buildX12MapInput } from './mapping/x12-input.js';
 import type { LoadedMap, MapRegistry } from './mapping/maps.js';
 import type { MapPool, MapJobResult } from './mapping/map-pool.js';
-import { enqueueDelivery, releaseHeld, cancelHeld, cancelHeldForGroup } from './store/deliveries.js';
+import { enqueueDelivery, releaseHeldForFile, cancelHeld, cancelHeldForGroup } from './store/deliveries.js';
 import type { CanonicalMessage } from './canonical/envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { GatewayError, isGatewayError } from './errors.js';
@@ -71,6 +71,9 @@ export interface IngestSummary {
   findings: Array<Pick<Finding, 'code' | 'severity' | 'level' | 'message'>>;
   /** Findings not listed in `findings` (over 1000); every finding is in the store. */
   findingsOmitted?: number;
+  /** Interchanges and acks not listed (over 1000 each). */
+  interchangesOmitted?: number;
+  acksOmitted?: number;
   acks: Array<{ kind: string; fileName: string; path: string; ackCode: string }>;
   messagesEnqueued: number;
 }
@@ -118,11 +121,10 @@ type ReaderEvent =
   | { kind: 'interchangeEnd'; interchange: X12InterchangeResult }
   | { kind: 'fileFinding'; finding: Finding };
 
-/** An acknowledgement built at its interchange's end, written when the file is done. */
+/** An acknowledgement built at its interchange's end (recorded at once, its file written when the file is done). */
 interface PendingAck {
   text: string;
   row: Omit<AckRow, 'id' | 'content'>;
-  note: string | null;
 }
 
 interface PreparedSet {
@@ -270,12 +272,13 @@ export class Pipeline {
       return finishFile(format === 'edifact' ? 'unsupported' : 'unreadable', format === 'edifact' ? 'edifact' : null, finding.message);
     }
 
-    const contexts: InterchangeContext[] = [];
+    /** Interchange outcomes of this file by status, and the partners met (the file's outcome needs no more). */
+    const statusCounts = new Map<InterchangeStatus, number>();
+    const partnersMet = new Set<string>();
     let current: InterchangeContext | undefined;
     let events: ReaderEvent[] = [];
     /** ISA05/ISA06/ISA13 of the interchanges met so far in this file (a repeat inside one file is a duplicate too). */
     const seenInFile = new Map<string, number>();
-    const pendingAcks: PendingAck[] = [];
     const reader = new X12Reader({
       onInterchangeStart: (header) => events.push({ kind: 'interchangeStart', header }),
       onTransactionSet: (set) => events.push({ kind: 'set', set }),
@@ -290,6 +293,9 @@ export class Pipeline {
       events = [];
       // First pass (no writes): open interchange contexts, prepare the map jobs of accepted sets; then run
       // the maps on the pool (JSONata, async, on every core); then write the whole batch in one transaction.
+      // Earlier batches' interchanges are finished in the store (findPrevious sees them); only this batch's
+      // need remembering here, so nothing per interchange outlives its batch.
+      seenInFile.clear();
       let ctx = current;
       const jobs: Array<{ ev: Extract<ReaderEvent, { kind: 'set' }>; prep: PreparedSet }> = [];
       for (const ev of batch) {
@@ -310,7 +316,7 @@ export class Pipeline {
             case 'interchangeStart':
               current = ev.ctx!;
               this.recordInterchange(current, fileId, receivedAt);
-              contexts.push(current);
+              if (current.partner) partnersMet.add(current.partner.id);
               break;
             case 'set':
               if (current) this.onSet(ev.set, ev.mapped, current, fileId, summary, receivedAt);
@@ -321,8 +327,9 @@ export class Pipeline {
             case 'interchangeEnd':
               if (current) {
                 const ctxEnd = current;
-                this.onInterchangeEnd(ev.interchange, ctxEnd, fileId, summary);
-                pendingAcks.push(...this.buildAcks(ev.interchange, ctxEnd));
+                const st = this.onInterchangeEnd(ev.interchange, ctxEnd, fileId, summary);
+                statusCounts.set(st, (statusCounts.get(st) ?? 0) + 1);
+                this.recordAcks(this.buildAcks(ev.interchange, ctxEnd));
                 ctxEnd.groups = []; // the group results are in the acks and the store now
                 current = undefined;
               }
@@ -350,27 +357,24 @@ export class Pipeline {
     await drain();
 
     // File outcome over its interchanges.
-    const statuses = summary.interchanges.map((i) => i.status);
+    const total = [...statusCounts.values()].reduce((a, b) => a + b, 0);
+    const only = (...ok: InterchangeStatus[]) => [...statusCounts.keys()].every((k) => ok.includes(k));
     let status: FileStatus;
-    if (statuses.length === 0) status = 'unreadable';
-    else if (statuses.every((s) => s === 'accepted')) status = 'accepted';
-    else if (statuses.every((s) => s === 'duplicate')) status = 'duplicate';
-    else if (statuses.every((s) => s === 'unknown_partner')) status = 'unknown_partner';
-    else if (statuses.every((s) => s === 'rejected' || s === 'duplicate' || s === 'unknown_partner')) status = 'rejected';
-    else if (statuses.every((s) => s === 'accepted' || s === 'accepted_with_errors')) status = 'accepted_with_errors';
+    if (total === 0) status = 'unreadable';
+    else if (only('accepted')) status = 'accepted';
+    else if (only('duplicate')) status = 'duplicate';
+    else if (only('unknown_partner')) status = 'unknown_partner';
+    else if (only('rejected', 'duplicate', 'unknown_partner')) status = 'rejected';
+    else if (only('accepted', 'accepted_with_errors')) status = 'accepted_with_errors';
     else status = 'partially_accepted';
-    const partners = new Set(contexts.map((c) => c.partner?.id).filter((p): p is string => !!p));
-    summary.partnerId = partners.size === 1 ? [...partners][0]! : summary.partnerId ?? (file.partnerHint && this.deps.partners.get(file.partnerHint) ? file.partnerHint : null);
-    // Deliveries stay held until the whole file is recorded: a crash mid-file releases nothing, and the
-    // file is processed again at start. Acks, releases and the file outcome commit together.
+    summary.partnerId = partnersMet.size === 1 ? [...partnersMet][0]! : summary.partnerId ?? (file.partnerHint && this.deps.partners.get(file.partnerHint) ? file.partnerHint : null);
+    // Deliveries stay held and acknowledgements unwritten until the whole file is recorded: a crash mid-file
+    // releases and sends nothing, and the file is processed again at start. Both are read back from the
+    // store here, so memory does not grow with the number of interchanges in the file.
     let released = 0;
     store.db.transaction(() => {
-      this.writeAcks(pendingAcks, summary, log);
-      const now = this.now().getTime();
-      for (const ctx of contexts) {
-        const st = summary.interchanges.find((i) => i.id === ctx.rowId)?.status;
-        if (st === 'accepted' || st === 'accepted_with_errors' || st === 'partially_accepted') released += releaseHeld(store.db, ctx.rowId, now);
-      }
+      this.writeAcks(fileId, summary, log);
+      released = releaseHeldForFile(store.db, fileId, this.now().getTime());
       finishFile(status, 'x12');
     })();
     if (released > 0) this.deps.onReleased?.();
@@ -548,7 +552,7 @@ export class Pipeline {
     }
   }
 
-  private onInterchangeEnd(ic: X12InterchangeResult, ctx: InterchangeContext, fileId: number, summary: IngestSummary): void {
+  private onInterchangeEnd(ic: X12InterchangeResult, ctx: InterchangeContext, fileId: number, summary: IngestSummary): InterchangeStatus {
     const { store } = this.deps;
     const now = this.now().getTime();
     for (const f of [...ctx.findings, ...ic.findings]) {
@@ -566,10 +570,15 @@ export class Pipeline {
     const ackCode = !ctx.partner ? null : ctx.senderMismatch || ctx.rejectDuplicate ? 'R' : ic.ackCode;
     const noteCode = !ctx.partner ? null : ctx.senderMismatch ? '006' : ctx.rejectDuplicate ? '025' : ic.noteCode;
     store.interchanges.finish({ id: ctx.rowId, status, ackCode, noteCode, groupCount: ctx.groups.length, setCount: ctx.setCount, byteEnd: ic.offsetEnd });
-    summary.interchanges.push({
-      id: ctx.rowId, controlNumber: ic.header.controlNumber, status, ackCode, noteCode,
-      groups: ctx.groups.map((g) => ({ controlNumber: g.header.controlNumber, functionalId: g.header.functionalId, ackCode: g.ackCode, sets: g.sets.length, accepted: g.acceptedCount })),
-    });
+    if (summary.interchanges.length < SUMMARY_LIST_MAX) {
+      summary.interchanges.push({
+        id: ctx.rowId, controlNumber: ic.header.controlNumber, status, ackCode, noteCode,
+        groups: ctx.groups.map((g) => ({ controlNumber: g.header.controlNumber, functionalId: g.header.functionalId, ackCode: g.ackCode, sets: g.sets.length, accepted: g.acceptedCount })),
+      });
+    } else {
+      summary.interchangesOmitted = (summary.interchangesOmitted ?? 0) + 1;
+    }
+    return status;
   }
 
   /**
@@ -596,7 +605,6 @@ export class Pipeline {
           direction: 'outbound', kind: 'TA1', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: null, ackCode: outcome.ackCode,
           status: ackStatusOf(outcome.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: null, fileName, path: join(dir, fileName), createdAt: now.toISOString(),
         },
-        note: outcome.noteCode,
       });
     }
     if (!partner.acknowledgements.functional || outcome.ackCode === 'R' || !ctx.processable && !ctx.duplicateOf) return out;
@@ -612,19 +620,23 @@ export class Pipeline {
           ackCode: group.ackCode, status: ackStatusOf(group.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: gs06,
           fileName, path: join(dir, fileName), createdAt: now.toISOString(),
         },
-        note: null,
       });
     }
     return out;
   }
 
-  /** Writes built acknowledgements atomically into outbox/<partner>/ and records them. */
-  private writeAcks(acks: PendingAck[], summary: IngestSummary, log: Logger): void {
-    for (const a of acks) {
-      writeFileAtomic(a.row.path!, a.text);
-      this.deps.store.acks.insert({ ...a.row, content: a.text });
-      summary.acks.push({ kind: a.row.kind, fileName: a.row.fileName!, path: a.row.path!, ackCode: a.row.ackCode });
-      log.info({ ack: a.row.fileName, code: a.row.ackCode, ...(a.note ? { note: a.note } : {}), ...(a.row.groupControlNumber ? { group: a.row.groupControlNumber } : {}) }, `${a.row.kind} written`);
+  /** Records built acknowledgements (with their text) in the store; the files are written when the file is done. */
+  private recordAcks(acks: PendingAck[]): void {
+    for (const a of acks) this.deps.store.acks.insert({ ...a.row, content: a.text });
+  }
+
+  /** Writes every acknowledgement recorded for the file atomically into outbox/<partner>/. */
+  private writeAcks(fileId: number, summary: IngestSummary, log: Logger): void {
+    for (const a of this.deps.store.acks.iterateForFile(fileId)) {
+      writeFileAtomic(a.path!, a.content ?? '');
+      if (summary.acks.length < SUMMARY_LIST_MAX) summary.acks.push({ kind: a.kind, fileName: a.fileName!, path: a.path!, ackCode: a.ackCode });
+      else summary.acksOmitted = (summary.acksOmitted ?? 0) + 1;
+      log.info({ ack: a.fileName, code: a.ackCode, ...(a.groupControlNumber ? { group: a.groupControlNumber } : {}) }, `${a.kind} written`);
     }
   }
 }
@@ -679,8 +691,9 @@ function businessReferenceOf(payload: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Findings listed in a summary (all of them are in the store). */
+/** Findings, interchanges and acks listed in a summary (all of them are in the store). */
 const SUMMARY_FINDINGS_MAX = 1000;
+const SUMMARY_LIST_MAX = 1000;
 
 /** Adds a finding to the summary, up to SUMMARY_FINDINGS_MAX (then counts the rest in `findingsOmitted`). */
 function noteFinding(summary: IngestSummary, f: Finding): void {

@@ -41,9 +41,14 @@ export function acksRepo(db: Db) {
     ack_code AS ackCode, status, interchange_control_number AS interchangeControlNumber, group_control_number_sent AS groupControlNumberSent,
     file_name AS fileName, path, content, created_at AS createdAt`;
   const ofInterchange = db.prepare(`SELECT ${cols} FROM acks WHERE interchange_id = ? ORDER BY id`);
+  const ofFile = db.prepare(`SELECT ${cols} FROM acks WHERE interchange_id IN (SELECT id FROM interchanges WHERE file_id = ?) ORDER BY id`);
   return {
     insert(row: Omit<AckRow, 'id'>): number {
       return Number(insert.run(row).lastInsertRowid);
+    },
+    /** The acknowledgements recorded for a file's interchanges, one at a time (memory does not grow with the file). */
+    iterateForFile(fileId: number): IterableIterator<AckRow> {
+      return ofFile.iterate(fileId) as IterableIterator<AckRow>;
     },
     ofInterchange(id: number): AckRow[] {
       return ofInterchange.all(id) as AckRow[];

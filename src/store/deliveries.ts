@@ -181,6 +181,20 @@ export function cancelHeld(db: Db, interchangeId: number, reason: string, now: n
 }
 
 /**
+ * Releases (held -> pending) the deliveries of every accepted interchange of a file, once the whole
+ * file is recorded.
+ * @returns how many deliveries were released.
+ */
+export function releaseHeldForFile(db: Db, fileId: number, now: number): number {
+  return stmt(
+    db,
+    `UPDATE deliveries SET state = 'pending', run_at = @now, updated_at = @iso
+     WHERE state = 'held' AND interchange_id IN (
+       SELECT id FROM interchanges WHERE file_id = @fileId AND status IN ('accepted', 'accepted_with_errors', 'partially_accepted'))`,
+  ).run({ fileId, now, iso: isoNow(now) }).changes;
+}
+
+/**
  * Cancels the held deliveries of the messages mapped from the sets of one functional group, when
  * that group is rejected (X12 997 AK9 R) while the rest of its interchange is accepted.
  * @returns how many deliveries were cancelled.
