@@ -108,8 +108,13 @@ function runStage(stage: string, params: StageParams, execArgv: string[] = []): 
       process.stderr.write(d);
       stderrTail = (stderrTail + d.toString('utf8')).slice(-4096);
     });
-    child.on('message', (m) => { result = m as StageResult; });
+    let home: string | undefined;
+    child.on('message', (m: Partial<StageResult> & { home?: string }) => {
+      if (typeof m.stage === 'string') result = m as StageResult;
+      else if (typeof m.home === 'string') home = m.home;
+    });
     child.on('exit', (code, signal) => {
+      if (!result && home) rmSync(home, { recursive: true, force: true });
       const why = stderrTail.split('\n').find((l) => /FATAL ERROR|Error:/.test(l))?.trim();
       resolve(result ?? { stage, ok: false, problems: [`child exited with ${signal ?? code} before reporting${why ? `: ${why}` : ''}`], maxRssMB: NaN });
     });

@@ -283,6 +283,8 @@ async function wholePath(p: StageParams): Promise<Record<string, unknown>> {
   const { archiveFile } = await fromSrc<typeof import('../src/store/archive.js')>('store/archive.js');
 
   const home = mkdtempSync(join(tmpdir(), 'edigate-bench-'));
+  // The parent removes the home if this process dies before its own cleanup (e.g. out of memory).
+  process.send?.({ home });
   mkdirSync(join(home, 'partners'), { recursive: true });
   writeFileSync(join(home, 'partners', 'bench.yaml'), stringifyYaml({
     id: 'bench',
@@ -302,8 +304,14 @@ async function wholePath(p: StageParams): Promise<Record<string, unknown>> {
   };
   const config = loadConfig({ home, env: {}, overrides: overrides as NonNullable<Parameters<typeof loadConfig>[0]>['overrides'] });
   const mapWorkers = (config as unknown as { mapping?: { workers?: number } }).mapping?.workers;
-  const gateway = await createGateway(config, { watch: false, listen: false, deliver, logger: pino({ level: 'silent' }) });
-  await gateway.start();
+  let gateway: Awaited<ReturnType<typeof createGateway>>;
+  try {
+    gateway = await createGateway(config, { watch: false, listen: false, deliver, logger: pino({ level: 'silent' }) });
+    await gateway.start();
+  } catch (err) {
+    if (!p.keepHome) rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
   const db = gateway.store.db;
   for (const pragma of p.pragmas ?? []) db.pragma(pragma);
   const problems: string[] = [];
