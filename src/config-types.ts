@@ -44,7 +44,7 @@ export interface GatewayConfig {
   redisUrl: string | null;
   destinations: Record<string, DestinationConfig>;
   intake: {
-    /** A dropped file is taken once its size and mtime have not changed for this long, in ms. Default 2000. */
+    /** A dropped file is taken once its size and mtime have not changed for this long, in ms. Default 500. */
     settleMs: number;
     /** Longest segment accepted before it is reported as missing its terminator, in bytes. Default 1 MiB. */
     maxSegmentLength: number;

@@ -205,7 +205,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     redisUrl: env.EDIGATE_REDIS_URL || (o.redisUrl ?? file.redisUrl ?? null),
     destinations,
     intake: {
-      settleMs: o.intake?.settleMs ?? file.intake?.settleMs ?? 2000,
+      settleMs: o.intake?.settleMs ?? file.intake?.settleMs ?? 500,
       maxSegmentLength: o.intake?.maxSegmentLength ?? file.intake?.maxSegmentLength ?? 1024 * 1024,
     },
     mapping: {
