@@ -1,0 +1,3 @@
+/** Migration 002-transmissions: outbound transmissions (files we send to partners, by channel). */
+export const sql = `
+`;

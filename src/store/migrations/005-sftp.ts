@@ -1,0 +1,3 @@
+/** Migration 005-sftp: SFTP users' sessions and pickups. */
+export const sql = `
+`;
