@@ -13,9 +13,13 @@ import { HttpConnector } from './http.js';
  * - `delivered`: the destination has the message (HTTP 2xx or 409, file renamed into place).
  * - `retry`: may succeed later (HTTP 408/425/429/5xx, timeout, connection error, I/O error).
  * - `dead`: will not succeed by repeating it (any other HTTP 4xx); goes to the dead letters at once.
+ * - `accepted`: HTTP 202, the destination will process it later (state `accepted` until confirmed,
+ *   failed, or its `statusUrl` says so).
  */
 export interface DeliveryOutcome {
-  kind: 'delivered' | 'retry' | 'dead';
+  kind: 'delivered' | 'retry' | 'dead' | 'accepted';
+  /** For `accepted`: the absolute URL of the 202's Location, to poll. */
+  statusUrl?: string;
   /** HTTP status of the answer, when there was one. */
   status?: number;
   /** What went wrong, in words. */
@@ -35,8 +39,22 @@ export interface Connector {
    * rejects only for a fault of the gateway itself.
    */
   deliver(message: CanonicalMessage, bodyJson: string): Promise<DeliveryOutcome>;
+  /**
+   * Asks an accepted delivery's status URL (the 202's Location) how it went: `delivered`, `dead`
+   * (with the reason in `error`), or `pending` (still processing, or no answer now: ask again later).
+   * Optional; connectors without it leave accepted deliveries to the confirm/fail callbacks.
+   */
+  poll?(statusUrl: string): Promise<PollOutcome>;
   /** Releases sockets and files; in-flight calls are aborted. Optional. */
   close?(): Promise<void>;
+}
+
+/** Answer of a status URL poll (see Connector.poll). */
+export interface PollOutcome {
+  kind: 'delivered' | 'dead' | 'pending';
+  status?: number;
+  error?: string;
+  response?: string;
 }
 
 /** The connector for a configured destination: HttpConnector for kind 'http', DirectoryConnector for 'directory'. */

@@ -1,8 +1,10 @@
 /**
  * HTTP delivery to an ERP or WMS API (DESIGN.md "HTTP delivery"): POST of the canonical message as
- * JSON over one keep-alive connection pool per destination (undici Pool).
+ * JSON over keep-alive connections (one undici Agent per destination, holding its TLS settings), to
+ * the destination's URL or to its base URL plus the path of the message's type.
  *
  * Outcome by answer (RFC 9110 §15 status classes):
+ *   202                           accepted: processed later by the destination; its Location (if any) is polled
  *   2xx, 409                      delivered (409: the destination already has this idempotency key)
  *   408, 425, 429, 5xx            retry, EDIGATE_DELIVERY_HTTP_RETRYABLE, Retry-After honoured (RFC 9110 §10.2.3)
  *   other 1xx/3xx/4xx             dead at once, EDIGATE_DELIVERY_HTTP_STATUS, response body kept
@@ -11,12 +13,14 @@
  *   request cannot be built       dead, EDIGATE_DELIVERY_REQUEST_INVALID (e.g. a header value with a newline)
  * The response body is always read to its end (only the first 4 KiB kept) so the socket is reused.
  */
-import { Pool } from 'undici';
+import { Agent } from 'undici';
 import type { CanonicalMessage } from '../canonical/envelope.js';
 import type { HttpDestinationConfig } from '../config-types.js';
 import { parseRetryAfter } from '../queue/backoff.js';
 import { RESPONSE_LIMIT_BYTES } from '../queue/embedded.js';
-import type { Connector, DeliveryOutcome } from './connector.js';
+import type { Connector, DeliveryOutcome, PollOutcome } from './connector.js';
+import { createAuth, type AuthProvider, type OAuth2Stats } from './auth.js';
+import { isGatewayError } from '../errors.js';
 
 /** Status codes retried although they are 4xx: 408 Request Timeout, 425 Too Early, 429 Too Many Requests. */
 export const RETRYABLE_4XX: ReadonlySet<number> = new Set([408, 425, 429]);
@@ -40,6 +44,7 @@ class DeadlineExceeded extends Error {
  * `retryAfter` is the raw header value, `now` epoch ms (for an HTTP-date).
  */
 export function outcomeForStatus(status: number, retryAfter: string | string[] | undefined, response: string, now: number): DeliveryOutcome {
+  if (status === 202) return { kind: 'accepted', status, response };
   if ((status >= 200 && status < 300) || status === 409) return { kind: 'delivered', status, response };
   if (RETRYABLE_4XX.has(status) || (status >= 500 && status < 600)) {
     const outcome: DeliveryOutcome = {
@@ -87,49 +92,126 @@ async function readCapped(body: AsyncIterable<Buffer | Uint8Array>, limit: numbe
 }
 
 /**
- * Delivers to one HTTP destination. One undici Pool per destination with `concurrency` keep-alive
- * connections; headersTimeout and bodyTimeout are `timeoutMs`, and the whole request (connect,
- * send, headers, body) is also bounded by `timeoutMs`.
+ * Reads a status URL answer (Connector.poll): 202 still processing; other 2xx delivered unless the
+ * JSON body says `"status": "failed"` (or `error`, `rejected`), then dead with its `reason`/`message`;
+ * 404, 410 and other 4xx (but 408, 425, 429) dead; 408, 425, 429, 5xx ask again later.
+ */
+export function pollOutcomeForStatus(status: number, response: string): PollOutcome {
+  if (status === 202) return { kind: 'pending', status, response };
+  if (status >= 200 && status < 300) {
+    let body: { status?: unknown; reason?: unknown; message?: unknown } | undefined;
+    try {
+      body = JSON.parse(response) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    const st = typeof body?.status === 'string' ? body.status.toLowerCase() : '';
+    if (['failed', 'error', 'rejected'].includes(st)) {
+      const why = typeof body?.reason === 'string' ? body.reason : typeof body?.message === 'string' ? body.message : `status ${st}`;
+      return { kind: 'dead', status, error: `destination reported the message failed: ${why}`, response };
+    }
+    if (['pending', 'processing', 'accepted', 'queued', 'in_progress'].includes(st)) return { kind: 'pending', status, response };
+    return { kind: 'delivered', status, response };
+  }
+  if (RETRYABLE_4XX.has(status) || status >= 500) return { kind: 'pending', status, response };
+  return { kind: 'dead', status, error: `status URL answered HTTP ${status}`, response };
+}
+
+/**
+ * Delivers to one HTTP destination. One undici Agent per destination with `concurrency` keep-alive
+ * connections per origin and the destination's TLS settings (custom CA, client certificate);
+ * headersTimeout and bodyTimeout are `timeoutMs`, and the whole request (connect, send, headers,
+ * body) is also bounded by `timeoutMs`.
+ * Target: `url` itself, or, when `paths` is set, `url` (the base URL) + the path of the message's type
+ * (`*` for any type not listed; a type with no path is dead at once, EDIGATE_DESTINATION_NO_PATH).
  * Request headers: Content-Type: application/json, Idempotency-Key, X-Correlation-Id,
- * X-Edigate-Message-Type, then the configured static headers (which cannot replace these).
- * Credentials in the URL (user:pass@) are sent as Basic authorization.
+ * X-Edigate-Message-Type, Authorization from `auth` (src/delivery/auth.ts), then the configured
+ * static headers (which cannot replace these). Credentials in the URL (user:pass@) are sent as Basic
+ * authorization when no `auth` is configured. A 401 with OAuth 2.0 gets a new token and one more try.
  */
 export class HttpConnector implements Connector {
-  private readonly pool: Pool;
-  private readonly path: string;
+  private readonly agent: Agent;
+  private readonly base: URL;
+  private readonly paths: Record<string, string>;
   private readonly staticHeaders: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly auth: AuthProvider;
+  /** OAuth 2.0 token requests made so far (tests and the ops API). */
+  readonly authStats: OAuth2Stats = { tokenRequests: 0 };
 
   constructor(dest: HttpDestinationConfig, opts: { now?: () => number } = {}) {
     const url = new URL(dest.url);
-    this.path = `${url.pathname || '/'}${url.search}`;
     this.timeoutMs = dest.timeoutMs;
     this.now = opts.now ?? Date.now;
+    this.paths = dest.paths ?? {};
     this.staticHeaders = {};
+    let urlAuth: string | undefined;
     if (url.username || url.password) {
       const user = decodeURIComponent(url.username);
       const pass = decodeURIComponent(url.password);
-      this.staticHeaders.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      urlAuth = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+      url.username = '';
+      url.password = '';
     }
+    this.base = url;
     for (const [name, value] of Object.entries(dest.headers ?? {})) {
       if (!OWN_HEADERS.has(name.toLowerCase())) this.staticHeaders[name.toLowerCase()] = value;
     }
-    this.pool = new Pool(url.origin, {
+    const tls = dest.tls;
+    this.agent = new Agent({
       connections: Math.max(1, dest.concurrency),
       pipelining: 1,
       headersTimeout: dest.timeoutMs,
       bodyTimeout: dest.timeoutMs,
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
-      connect: { timeout: Math.min(dest.timeoutMs, 10_000) },
+      connect: {
+        timeout: Math.min(dest.timeoutMs, 10_000),
+        ...(tls?.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls?.cert !== undefined ? { cert: tls.cert } : {}),
+        ...(tls?.key !== undefined ? { key: tls.key } : {}),
+        ...(tls?.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
+        ...(tls?.servername !== undefined ? { servername: tls.servername } : {}),
+        ...(tls ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+      },
     });
+    this.auth = dest.auth
+      ? createAuth(dest.auth, this.agent, dest.timeoutMs, this.authStats)
+      : { authorization: async () => urlAuth, invalidate: () => false };
+  }
+
+  /** Request target (origin and path) for a message type, or undefined when `paths` has none for it. */
+  targetFor(type: string): { origin: string; path: string } | undefined {
+    const basePath = this.base.pathname === '/' ? '' : this.base.pathname.replace(/\/+$/, '');
+    if (Object.keys(this.paths).length === 0) return { origin: this.base.origin, path: `${this.base.pathname || '/'}${this.base.search}` };
+    const p = this.paths[type] ?? this.paths['*'];
+    if (p === undefined) return undefined;
+    return { origin: this.base.origin, path: `${basePath}${p}${this.base.search}` };
   }
 
   /** POSTs `bodyJson`; resolves with the outcome (never rejects for the destination failing). */
   async deliver(message: CanonicalMessage, bodyJson: string): Promise<DeliveryOutcome> {
+    const target = this.targetFor(message.type);
+    if (!target) {
+      return { kind: 'dead', code: 'EDIGATE_DESTINATION_NO_PATH', error: `no path is configured for message type "${message.type}" (paths: ${Object.keys(this.paths).join(', ')})` };
+    }
+    const first = await this.post(target, message, bodyJson);
+    if (first.outcome.status === 401 && this.auth.invalidate(first.authorization)) return (await this.post(target, message, bodyJson)).outcome;
+    return first.outcome;
+  }
+
+  private async post(target: { origin: string; path: string }, message: CanonicalMessage, bodyJson: string): Promise<{ outcome: DeliveryOutcome; authorization?: string }> {
+    let authorization: string | undefined;
+    try {
+      authorization = await this.auth.authorization();
+    } catch (err) {
+      const code = isGatewayError(err) ? err.code : 'EDIGATE_DELIVERY_AUTH';
+      return { outcome: { kind: 'retry', code, error: (err as Error).message } };
+    }
     const headers: Record<string, string> = {
       ...this.staticHeaders,
+      ...(authorization !== undefined ? { authorization } : {}),
       'content-type': 'application/json',
       'idempotency-key': message.idempotencyKey,
       'x-correlation-id': message.correlationId,
@@ -140,9 +222,9 @@ export class HttpConnector implements Connector {
     try {
       let res;
       try {
-        res = await this.pool.request({ path: this.path, method: 'POST', headers, body: bodyJson, signal: controller.signal });
+        res = await this.agent.request({ origin: target.origin, path: target.path, method: 'POST', headers, body: bodyJson, signal: controller.signal });
       } catch (err) {
-        return outcomeForError(controller.signal.aborted ? (controller.signal.reason ?? err) : err, this.timeoutMs);
+        return { outcome: outcomeForError(controller.signal.aborted ? (controller.signal.reason ?? err) : err, this.timeoutMs), ...(authorization ? { authorization } : {}) };
       }
       let response = '';
       let bodyError: unknown;
@@ -153,17 +235,60 @@ export class HttpConnector implements Connector {
       }
       // The status line is the destination's answer; a body cut short changes nothing but the note.
       const outcome = outcomeForStatus(res.statusCode, res.headers['retry-after'], response, this.now());
-      if (bodyError !== undefined && outcome.kind !== 'delivered') {
+      if (outcome.kind === 'accepted') {
+        const location = res.headers.location;
+        const loc = Array.isArray(location) ? location[0] : location;
+        if (loc) {
+          try {
+            outcome.statusUrl = new URL(loc, `${target.origin}${target.path}`).toString();
+          } catch {
+            // an unreadable Location: the delivery waits for the confirm/fail callback
+          }
+        }
+      }
+      if (bodyError !== undefined && outcome.kind !== 'delivered' && outcome.kind !== 'accepted') {
         outcome.error = `${outcome.error ?? ''} (response body cut short: ${outcomeForError(bodyError, this.timeoutMs).error ?? ''})`;
       }
-      return outcome;
+      return { outcome, ...(authorization ? { authorization } : {}) };
     } finally {
       clearTimeout(deadline);
     }
   }
 
-  /** Closes the pool's sockets; requests still in flight are aborted. */
+  /** GETs an accepted delivery's status URL with the destination's credentials (see pollOutcomeForStatus). */
+  async poll(statusUrl: string): Promise<PollOutcome> {
+    let url: URL;
+    try {
+      url = new URL(statusUrl);
+    } catch {
+      return { kind: 'dead', error: `status URL ${statusUrl} is not a URL` };
+    }
+    const once = async (): Promise<{ out: PollOutcome; authorization?: string }> => {
+      let authorization: string | undefined;
+      try {
+        authorization = await this.auth.authorization();
+      } catch (err) {
+        return { out: { kind: 'pending', error: (err as Error).message } };
+      }
+      try {
+        const res = await this.agent.request({
+          origin: url.origin, path: `${url.pathname}${url.search}`, method: 'GET',
+          headers: { ...this.staticHeaders, ...(authorization ? { authorization } : {}), accept: 'application/json' },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        const text = await readCapped(res.body, RESPONSE_LIMIT_BYTES);
+        return { out: pollOutcomeForStatus(res.statusCode, text), ...(authorization ? { authorization } : {}) };
+      } catch (err) {
+        return { out: { kind: 'pending', error: outcomeForError(err, this.timeoutMs).error ?? String(err) } };
+      }
+    };
+    const first = await once();
+    if (first.out.status === 401 && this.auth.invalidate(first.authorization)) return (await once()).out;
+    return first.out;
+  }
+
+  /** Closes the sockets; requests still in flight are aborted. */
   async close(): Promise<void> {
-    if (!this.pool.destroyed) await this.pool.destroy();
+    if (!this.agent.destroyed) await this.agent.destroy();
   }
 }

@@ -12,17 +12,20 @@
  * do not make it claim again, only kick(), a due retry or the poll do. An empty claim walks every
  * ready row of the other destinations on the (state, run_at) index, so this keeps a busy lane's
  * backlog from being rescanned for an idle lane after every delivery.
+ *
+ * Flow limits per lane (src/delivery/limits.ts): requests per second (one claim per free slot of the
+ * limiter) and a circuit breaker (no claim while open; one probe when half-open). The claim takes the
+ * highest lane first and skips deliveries held back by an earlier one with the same ordering key
+ * (src/store/deliveries.ts claimRows). A 202 answer leaves the delivery `accepted`; its Location is
+ * polled (src/delivery/status-poller.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { CanonicalMessage } from '../canonical/envelope.js';
 import type { DestinationConfig } from '../config-types.js';
 import type { Db } from '../store/db.js';
 import {
   claim,
-  complete,
   deadUnknownDestinations,
-  fail,
   loadMessageBodies,
   recoverAllRunning,
   recoverExpiredLeases,
@@ -30,6 +33,11 @@ import {
   type Delivery,
 } from '../queue/embedded.js';
 import { createConnector, type Connector, type DeliveryOutcome } from './connector.js';
+import { CircuitBreaker, RateLimiter } from './limits.js';
+import { limitsOfConfig } from './destinations.js';
+import { isDestinationFailure, recordOutcome } from './outcome.js';
+import { StatusPoller } from './status-poller.js';
+import { attemptDelivery } from './attempt.js';
 
 /** What listeners of 'delivered', 'retry' and 'dead' receive. */
 export interface DeliveryEvent {
@@ -90,13 +98,18 @@ interface Lane {
   leaseMs: number;
   /** The last claim found fewer rows than free slots: claim again only on a full pump. */
   idle: boolean;
+  limiter: RateLimiter;
+  breaker: CircuitBreaker;
 }
 
+/** Events of the delivery workers of either backend. */
+export type DeliveryEventName = 'delivered' | 'retry' | 'dead' | 'accepted';
+
 export interface DeliveryWorkers {
-  on(event: 'delivered' | 'retry' | 'dead', listener: (e: DeliveryEvent) => void): this;
-  once(event: 'delivered' | 'retry' | 'dead', listener: (e: DeliveryEvent) => void): this;
-  off(event: 'delivered' | 'retry' | 'dead', listener: (e: DeliveryEvent) => void): this;
-  emit(event: 'delivered' | 'retry' | 'dead', e: DeliveryEvent): boolean;
+  on(event: DeliveryEventName, listener: (e: DeliveryEvent) => void): this;
+  once(event: DeliveryEventName, listener: (e: DeliveryEvent) => void): this;
+  off(event: DeliveryEventName, listener: (e: DeliveryEvent) => void): this;
+  emit(event: DeliveryEventName, e: DeliveryEvent): boolean;
 }
 
 /**
@@ -105,6 +118,8 @@ export interface DeliveryWorkers {
  * and the delivery comes back through its lease.
  */
 export class DeliveryWorkers extends EventEmitter {
+  /** The queue backend these workers serve (src/queue/queue.ts). */
+  readonly backend = 'embedded' as const;
   private readonly db: Db;
   private readonly destinations: Record<string, DestinationConfig>;
   private readonly logger: Logger;
@@ -128,6 +143,7 @@ export class DeliveryWorkers extends EventEmitter {
   private readonly tasks = new Set<Task>();
   /** Set while stop() is waiting for the deliveries in flight. */
   private stopping: Promise<void> | undefined;
+  private poller: StatusPoller | undefined;
 
   constructor(opts: DeliveryWorkersOptions) {
     super();
@@ -156,14 +172,25 @@ export class DeliveryWorkers extends EventEmitter {
     if (this.running) return;
     if (this.stopping) throw new Error('DeliveryWorkers.start() called while stop() is still running; await stop() first');
     this.running = true;
-    this.lanes = Object.entries(this.destinations).map(([name, config]) => ({
-      name,
-      config,
-      connector: this.injected?.[name] ?? createConnector(config),
-      inFlight: 0,
-      idle: false,
-      leaseMs: config.kind === 'http' ? Math.max(this.leaseMs, config.timeoutMs + 5_000) : this.leaseMs,
-    }));
+    this.lanes = Object.entries(this.destinations).map(([name, config]) => {
+      const limits = limitsOfConfig(config);
+      return {
+        name,
+        config,
+        connector: this.injected?.[name] ?? createConnector(config),
+        inFlight: 0,
+        idle: false,
+        leaseMs: config.kind === 'http' ? Math.max(this.leaseMs, config.timeoutMs + 5_000) : this.leaseMs,
+        limiter: new RateLimiter(limits.rateLimit),
+        breaker: new CircuitBreaker(limits.circuitBreaker.failureThreshold, limits.circuitBreaker.cooldownMs),
+      };
+    });
+    this.poller = new StatusPoller({
+      db: this.db, destinations: this.destinations, logger: this.logger, tickMs: Math.max(20, Math.min(this.pollMs, 1000)),
+      connectors: () => new Map(this.lanes.map((l) => [l.name, l.connector])),
+      onSettled: () => this.kick(),
+    });
+    this.poller.start();
     if (this.recoverOnStart) {
       try {
         const n = recoverAllRunning(this.db, this.now());
@@ -217,6 +244,8 @@ export class DeliveryWorkers extends EventEmitter {
     this.timerAt = Infinity;
     if (this.reapTimer) clearInterval(this.reapTimer);
     this.reapTimer = undefined;
+    this.poller?.stop();
+    this.poller = undefined;
 
     if (this.tasks.size > 0) {
       const waitMs = Math.max(0, ...this.lanes.map((l) => (l.config.kind === 'http' ? l.config.timeoutMs : this.directoryStopWaitMs)));
@@ -254,15 +283,42 @@ export class DeliveryWorkers extends EventEmitter {
     if (!this.running) return;
     const now = this.now();
     for (const lane of this.lanes) {
-      const free = lane.config.concurrency - lane.inFlight;
+      let free = lane.config.concurrency - lane.inFlight;
       if (free <= 0 || (lane.idle && !all)) continue;
+      // Circuit breaker: nothing while open; a single probe when half-open.
+      const circuit = lane.breaker.state(now);
+      if (circuit === 'open') {
+        this.wakeAt(lane.breaker.retryAt(now));
+        continue;
+      }
+      let probe = false;
+      if (circuit === 'half-open') {
+        if (!lane.breaker.tryAcquire(now)) continue;
+        probe = true;
+        free = 1;
+      }
+      // Rate limit: one start per slot of the limiter.
+      const limited = limitsOfConfig(lane.config).rateLimit !== null;
+      if (limited) {
+        if (!lane.limiter.tryTake(now)) {
+          if (probe) lane.breaker.release();
+          this.wakeAt(lane.limiter.readyAt);
+          continue;
+        }
+        free = 1;
+      }
       let rows: Delivery[];
       let bodies: Map<string, string>;
       try {
         rows = claim(this.db, { now, leaseMs: lane.leaseMs, destination: lane.name, limit: free });
-        lane.idle = rows.length < free;
-        if (rows.length === 0) continue;
+        lane.idle = rows.length < free && !limited;
+        if (rows.length === 0) {
+          if (probe) lane.breaker.release();
+          continue;
+        }
+        if (limited) this.wakeAt(lane.limiter.readyAt);
       } catch (err) {
+        if (probe) lane.breaker.release();
         this.logger.error({ err, destination: lane.name }, 'delivery claim failed; retrying at the next poll');
         continue;
       }
@@ -349,56 +405,37 @@ export class DeliveryWorkers extends EventEmitter {
   }
 
   /** One attempt: the stored body parsed and handed to the lane's connector. */
-  private async attempt(lane: Lane, row: Delivery, body: string | undefined): Promise<DeliveryOutcome> {
-    if (body === undefined) return { kind: 'dead', code: 'EDIGATE_NOT_FOUND', error: `message ${row.messageId} is not in the store` };
-    let message: CanonicalMessage;
-    try {
-      message = JSON.parse(body) as CanonicalMessage;
-    } catch (err) {
-      return { kind: 'dead', code: 'EDIGATE_CANONICAL_INVALID', error: `stored message is not JSON: ${(err as Error).message}` };
-    }
-    try {
-      return await lane.connector.deliver(message, body);
-    } catch (err) {
-      const e = err as { code?: unknown; message?: string } | undefined;
-      return { kind: 'retry', code: typeof e?.code === 'string' ? e.code : 'EDIGATE_DELIVERY_NETWORK', error: e?.message ?? String(err) };
-    }
+  private attempt(lane: Lane, row: Delivery, body: string | undefined): Promise<DeliveryOutcome> {
+    return attemptDelivery(lane.connector, row, body);
   }
 
   private settle(lane: Lane, row: Delivery, outcome: DeliveryOutcome, durationMs: number): void {
     const now = this.now();
+    lane.breaker.record(!isDestinationFailure(outcome), now);
     const log = { deliveryId: row.id, messageId: row.messageId, destination: lane.name, attempts: row.attempts, status: outcome.status };
-    if (outcome.kind === 'delivered') {
-      if (complete(this.db, row.id, { status: outcome.status ?? null, response: outcome.response ?? null, now })) {
+    const recorded = recordOutcome(this.db, row, lane.config, outcome, now);
+    const detail = { status: outcome.status, error: outcome.error, code: outcome.code, durationMs };
+    switch (recorded.kind) {
+      case 'stale':
+        this.logger.warn(log, `attempt ended (${outcome.kind}), but the delivery was no longer claimed (cancelled or taken back)`);
+        return;
+      case 'delivered':
         this.logger.debug({ ...log, durationMs }, 'delivered');
         this.emit('delivered', this.event(row, { status: outcome.status, durationMs }));
-      } else {
-        this.logger.warn(log, 'delivered, but the delivery was no longer claimed (cancelled or taken back)');
-      }
-      return;
-    }
-    const result = fail(this.db, row.id, {
-      error: outcome.error ?? outcome.code ?? 'delivery failed',
-      code: outcome.code ?? null,
-      status: outcome.status ?? null,
-      response: outcome.response ?? null,
-      retryable: outcome.kind === 'retry',
-      retryAfterMs: outcome.retryAfterMs,
-      now,
-      policy: lane.config.retry,
-    });
-    if (!result) {
-      this.logger.warn(log, 'attempt failed, but the delivery was no longer claimed');
-      return;
-    }
-    const detail = { status: outcome.status, error: outcome.error, code: outcome.code, durationMs };
-    if (result.state === 'dead') {
-      this.logger.warn({ ...log, code: outcome.code, error: outcome.error }, 'delivery dead');
-      this.emit('dead', this.event(row, detail));
-    } else {
-      this.logger.info({ ...log, code: outcome.code, error: outcome.error, runAt: result.runAt }, 'delivery will be retried');
-      this.emit('retry', this.event(row, { ...detail, runAt: result.runAt }));
-      this.wakeAt(result.runAt);
+        return;
+      case 'accepted':
+        this.logger.info({ ...log, statusUrl: recorded.statusUrl }, 'accepted by the destination for later processing');
+        this.emit('accepted', this.event(row, { status: outcome.status, durationMs }));
+        return;
+      case 'dead':
+        this.logger.warn({ ...log, code: outcome.code, error: outcome.error }, 'delivery dead');
+        this.emit('dead', this.event(row, detail));
+        return;
+      case 'retry':
+        this.logger.info({ ...log, code: outcome.code, error: outcome.error, runAt: recorded.result.runAt }, 'delivery will be retried');
+        this.emit('retry', this.event(row, { ...detail, runAt: recorded.result.runAt }));
+        this.wakeAt(lane.breaker.state(now) === 'open' ? Math.max(recorded.result.runAt, lane.breaker.retryAt(now)) : recorded.result.runAt);
+        return;
     }
   }
 

@@ -70,9 +70,10 @@ describe('HttpConnector', () => {
 
   it('classifies statuses per the contract', () => {
     const kind = (s: number) => outcomeForStatus(s, undefined, '', 0).kind;
-    expect([200, 201, 202, 204, 299, 409].map(kind)).toEqual(Array(6).fill('delivered'));
+    expect([200, 201, 204, 299, 409].map(kind)).toEqual(Array(5).fill('delivered'));
     expect([408, 425, 429, 500, 502, 503, 504, 599].map(kind)).toEqual(Array(8).fill('retry'));
     expect([301, 400, 401, 403, 404, 405, 410, 413, 415, 422].map(kind)).toEqual(Array(10).fill('dead'));
+    expect(kind(202)).toBe('accepted');
   });
 
   it('times out a destination that never answers', async () => {
