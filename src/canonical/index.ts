@@ -6,6 +6,18 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { GatewayError } from '../errors.js';
 import { orderSchema, ORDER_SCHEMA_VERSION } from './order.schema.js';
+import { shipmentSchema, SHIPMENT_SCHEMA_VERSION } from './shipment.schema.js';
+import { invoiceSchema, INVOICE_SCHEMA_VERSION } from './invoice.schema.js';
+import { inventoryBalanceSchema, INVENTORY_BALANCE_SCHEMA_VERSION } from './inventory-balance.schema.js';
+import { receiptSchema, RECEIPT_SCHEMA_VERSION } from './receipt.schema.js';
+import { shipmentStatusSchema, SHIPMENT_STATUS_SCHEMA_VERSION } from './shipment-status.schema.js';
+
+export { shipmentSchema, SHIPMENT_SCHEMA_VERSION } from './shipment.schema.js';
+export { invoiceSchema, INVOICE_SCHEMA_VERSION } from './invoice.schema.js';
+export { inventoryBalanceSchema, INVENTORY_BALANCE_SCHEMA_VERSION } from './inventory-balance.schema.js';
+export { receiptSchema, RECEIPT_SCHEMA_VERSION } from './receipt.schema.js';
+export { shipmentStatusSchema, SHIPMENT_STATUS_SCHEMA_VERSION } from './shipment-status.schema.js';
+import { LOGISTICS_CANONICAL_TYPES } from './logistics-types.js';
 
 export { orderSchema, ORDER_SCHEMA_VERSION } from './order.schema.js';
 export type {
@@ -24,6 +36,12 @@ export interface CanonicalTypeSpec {
 /** Canonical message types by name (`CanonicalMessage.type`). */
 export const CANONICAL_TYPES: Readonly<Record<string, CanonicalTypeSpec>> = Object.freeze({
   order: { schema: orderSchema as unknown as Record<string, unknown>, schemaVersion: ORDER_SCHEMA_VERSION },
+  shipment: { schema: shipmentSchema as unknown as Record<string, unknown>, schemaVersion: SHIPMENT_SCHEMA_VERSION },
+  invoice: { schema: invoiceSchema as unknown as Record<string, unknown>, schemaVersion: INVOICE_SCHEMA_VERSION },
+  inventory_balance: { schema: inventoryBalanceSchema as unknown as Record<string, unknown>, schemaVersion: INVENTORY_BALANCE_SCHEMA_VERSION },
+  receipt: { schema: receiptSchema as unknown as Record<string, unknown>, schemaVersion: RECEIPT_SCHEMA_VERSION },
+  shipment_status: { schema: shipmentStatusSchema as unknown as Record<string, unknown>, schemaVersion: SHIPMENT_STATUS_SCHEMA_VERSION },
+  ...LOGISTICS_CANONICAL_TYPES,
 });
 
 /** The canonical type names, e.g. ["order"]. */
