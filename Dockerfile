@@ -17,6 +17,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY maps ./maps
 COPY partners /srv/edigate/partners
+# AS2 decrypts PKCS#1 v1.5 key transport with `openssl cms` (Node 20 refuses it in-process).
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
 RUN mkdir -p /srv/edigate/inbox /srv/edigate/outbox /srv/edigate/data && ln -s /app/dist/cli.js /usr/local/bin/edigate && chmod +x /app/dist/cli.js
 VOLUME ["/srv/edigate/inbox", "/srv/edigate/outbox", "/srv/edigate/data"]
 EXPOSE 8080 4080 2222

@@ -15,13 +15,16 @@
  *   6 delivered over HTTP        to a receiver in this process answering 201       target >= 2,000 msg/s
  *   7 large file to queued       peak RSS on a large file                          target < 300 MB
  *   7b same size, one 850 per interchange (trivial map): what the path keeps per interchange
+ *   8 backends                   delivery on the embedded and BullMQ queues: throughput, p50/p99 drop-to-delivered
+ *                                at 50 files/s, two BullMQ worker processes (bench/delivery-backends.ts, needs Redis)
+ *   8 SFTP upload               a 50 MB put with the OpenSSH client into our server and into OpenSSH's sftp-server (bench/sftp.ts)
  *
  * Environment:
  *   BENCH_MB=50               size of the file of stages 1-6
  *   BENCH_LARGE_MB=200        size of the files of stages 7 and 7b; BENCH_SKIP_LARGE=1 skips them
  *   BENCH_MAP_MB=4            bytes of the file (whole interchanges) mapped by stage 4
- *   BENCH_ONLY=path,delivered run only these stages (tokenizer, reader, x12parser, mapping, path,
- *                             path-trivial-map, delivered, large, large-one-per-interchange, baseline)
+ *   BENCH_ONLY=path,delivered run only these stages (as2-receive, tokenizer, reader, x12parser, mapping, path,
+ *                             path-trivial-map, delivered, large, large-one-per-interchange, baseline, sftp)
  *   BENCH_HTTP_CONCURRENCY=n  concurrency of the erp destination in stage 6 (default: the product's)
  *   BENCH_MAP_WORKERS=n       mapping.workers of the gateway in stages 5-7 (default: the product's)
  *   BENCH_PROFILE=1           also run stage 5 (and 5b) under `node --cpu-prof` and print where the time goes
@@ -42,7 +45,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generate850File } from './generate.js';
 import type { StageParams, StageResult } from './stages.js';
+import { generateOrdersFile } from './edifact.js';
+/** Size of the EDIFACT ORDERS file of stages E1-E3 (BENCH_EDIFACT_MB, default 20). */
+const EDIFACT_MB = Number(process.env.BENCH_EDIFACT_MB ?? 20);
 import { mergeSteps, printProfileSummary, summariseProfileFile, type ProfileSummary } from './profile.js';
+import { benchSftpUpload } from './sftp.js';
 
 const BENCH = import.meta.dirname;
 const ROOT = join(BENCH, '..');
@@ -223,6 +230,19 @@ async function main(): Promise<void> {
       await receiver.close();
     }
   }
+  // UN/EDIFACT: our tokenizer, the edifact package's Parser alone, and the whole path (bench/edifact.ts)
+  if (wanted('edifact-tokenizer') || wanted('edifact-parser') || wanted('edifact-path')) {
+    mkdirSync(OUT, { recursive: true });
+    const edi = join(OUT, `edifact-orders-${EDIFACT_MB}MB.edi`);
+    const gen = await generateOrdersFile(edi, EDIFACT_MB * 1e6);
+    console.log(`EDIFACT file: ${edi} (${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.sets} ORDERS, ${gen.interchanges} interchanges)`);
+    const ep: StageParams = { file: edi, sets: gen.sets };
+    await run('edifact-tokenizer', 'edifact-tokenizer', ep, 'E1 EDIFACT tokenizer (Parser + wrapper)');
+    await run('edifact-parser', 'edifact-parser', ep, 'E2 edifact package Parser alone (comparison)');
+    await run('edifact-path', 'edifact-path', ep, 'E3 EDIFACT whole path to queued');
+  }
+  // AS2 receive: signed + encrypted 10 KB messages with a sync signed MDN (bench/as2.ts)
+  await run('as2-receive', 'as2-receive', common, 'A1 AS2 receive, signed+encrypted 10 KB, sync signed MDN');
   let large: GeneratedFile | undefined;
   if (!SKIP_LARGE && wanted('large')) {
     large = await ensureFile(LARGE_MB);
@@ -235,6 +255,21 @@ async function main(): Promise<void> {
     largeSmall = await ensureFile(LARGE_MB, 1);
     await run('large-one-per-interchange', 'path', { file: largeSmall.path, sets: largeSmall.sets, groups: largeSmall.groups, ...pathExtras, trivialMap: true },
       `7b large file (${LARGE_MB} MB), one 850 per interchange, trivial map`);
+  }
+
+  if (wanted('sftp')) {
+    // In this process (the OpenSSH client and sshd are child processes); the gateway's server runs here.
+    process.stdout.write('8 SFTP upload, ours and OpenSSH sftp-server ... ');
+    const t0 = performance.now();
+    try {
+      const r = await benchSftpUpload(50, 3);
+      // Peak RSS of this process (bench driver + the gateway serving SFTP), in MB.
+      results.sftp = { stage: 'sftp', ok: true, problems: [], maxRssMB: process.resourceUsage().maxRSS / 1024, mbPerSec: r.edigate.transferMBs, ...r };
+      console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      results.sftp = { stage: 'sftp', ok: false, problems: [(err as Error).message], maxRssMB: NaN };
+      console.log(`PROBLEMS: ${(err as Error).message}`);
+    }
   }
 
   const profiles: Record<string, { main: ProfileSummary; threads: Array<{ thread: string; summary: ProfileSummary }>; dir: string }> = {};
@@ -291,6 +326,12 @@ async function main(): Promise<void> {
   add('delivered', '6 delivered over HTTP', (r) => `${fmt(r.messagesPerSec, 0)} msg/s; drop->delivered ${fmt(r.dropToDeliveredSeconds)} s`, `>= ${TARGET.deliveredPerSec.toLocaleString('en-US')} msg/s`, (r) => (num(r.messagesPerSec) ?? 0) >= TARGET.deliveredPerSec);
   add('large', `7 large file (${LARGE_MB} MB)`, (r) => `${fmt(r.sets, 0)} sets, ${fmt(r.seconds)} s`, `peak RSS < ${TARGET.rssMB} MB`, rssOk);
   add('large-one-per-interchange', `7b same, 1 set/interchange`, (r) => `${fmt(r.sets, 0)} sets, trivial map`, `peak RSS < ${TARGET.rssMB} MB`, rssOk);
+  add('edifact-tokenizer', 'E1 EDIFACT tokenizer alone', (r) => `${fmt(r.segmentsPerSec, 0)} segments/s`, '(vs E2)');
+  add('edifact-parser', 'E2 edifact Parser alone (comparison)', (r) => `${fmt(r.segmentsPerSec, 0)} segments/s`, '-');
+  add('edifact-path', 'E3 EDIFACT whole path to queued', (r) => `${fmt(r.contrls, 0)} CONTRLs, ${fmt(r.messagesEnqueued, 0)} msgs`, '-');
+  add('as2-receive', 'A1 AS2 receive 10 KB signed+encrypted', (r) => `${fmt(r.messagesPerSec)} msg/s with PKCS#1 v1.5 (openssl cms -decrypt); ${fmt((r.oaep as { messagesPerSec?: number } | undefined)?.messagesPerSec)} msg/s with OAEP (pkijs)`, '-');
+  const sftpFig = (r: StageResult, k: 'edigate' | 'openssh') => r[k] as { wallMBs: number; transferMBs: number; loginSeconds: number } | undefined;
+  add('sftp', '8 SFTP upload 50 MB (ours, ssh2)', (r) => `${fmt(sftpFig(r, 'edigate')?.wallMBs)} MB/s wall incl. ${fmt(sftpFig(r, 'edigate')?.loginSeconds, 2)} s login; OpenSSH sftp-server ${fmt(sftpFig(r, 'openssh')?.transferMBs)} MB/s (${fmt(sftpFig(r, 'openssh')?.wallMBs)} wall)`, '(comparison)');
 
   const head = { stage: 'stage', mbs: 'MB/s', sets: 'sets/s', other: 'other', rss: 'peak RSS MB', target: 'target', verdict: 'result' };
   const cols = ['stage', 'mbs', 'sets', 'other', 'rss', 'target', 'verdict'] as const;
@@ -355,6 +396,15 @@ async function main(): Promise<void> {
   if (report.source.hashAtEnd !== sourceAtStart) console.log('\nNOTE: src/ or maps/ changed during the run; the stages may have measured different code.');
   console.log(`\nsources ${report.source.hashAtStart} (commit ${report.source.commit}, ${report.source.changedFiles.length} files changed in src/ and maps/)`);
   console.log(`written: ${join(OUT, 'results.json')}`);
+  if (wanted('backends')) {
+    // Delivery on both queue backends (throughput, latency at 50 files/s, two BullMQ workers): bench/delivery-backends.ts.
+    console.log('\nstage backends: bench/delivery-backends.ts (needs Redis on 127.0.0.1:6379)');
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', join(BENCH, 'delivery-backends.ts')], { stdio: 'inherit', cwd: ROOT });
+    } catch (err) {
+      console.log(`stage backends failed: ${(err as Error).message}`);
+    }
+  }
 }
 
 await main();

@@ -26,6 +26,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { stringify as stringifyYaml } from 'yaml';
 
+import { edifactParser, edifactPath, edifactTokenizer } from './edifact.js';
+import { as2Receive } from './as2.js';
+
 const ROOT = join(import.meta.dirname, '..');
 const CHUNK = 64 * 1024;
 
@@ -447,6 +450,10 @@ function safeSize(path: string): number | undefined {
 
 const STAGES: Record<string, (p: StageParams) => Promise<Record<string, unknown>>> = {
   baseline, tokenizer, reader, x12parser, mapping, path: wholePath,
+  // UN/EDIFACT (bench/edifact.ts)
+  'edifact-tokenizer': edifactTokenizer, 'edifact-parser': edifactParser, 'edifact-path': edifactPath,
+  // AS2 receive (bench/as2.ts)
+  'as2-receive': as2Receive,
 };
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { GatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './queue/retry-policy.js';
 import type { DestinationConfig, GatewayConfig } from './config-types.js';
+import { buildDestinations, destinationSchema, type FileDestination } from './delivery/destinations.js';
 
 export type { GatewayConfig, DestinationConfig } from './config-types.js';
 
@@ -36,25 +37,20 @@ const fileSchema = {
     },
     partnerPort: { type: 'integer', minimum: 0, maximum: 65535 },
     sftpPort: { type: 'integer', minimum: 0, maximum: 65535 },
-    redisUrl: { type: ['string', 'null'] },
-    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-    destinations: {
+    as2: {
       type: 'object',
-      additionalProperties: {
-        type: 'object',
-        required: ['kind'],
-        additionalProperties: false,
-        properties: {
-          kind: { enum: ['http', 'directory'] },
-          url: { type: 'string', pattern: '^https?://' },
-          directory: { type: 'string', minLength: 1 },
-          timeoutMs: { type: 'integer', minimum: 1 },
-          headers: { type: 'object', additionalProperties: { type: 'string' } },
-          concurrency: { type: 'integer', minimum: 1, maximum: 256 },
-          retry: retrySchema,
-        },
+      required: ['id'],
+      additionalProperties: false,
+      properties: {
+        id: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x20-\\x7e]+$' },
+        keyFile: { type: 'string', minLength: 1 },
+        certFile: { type: 'string', minLength: 1 },
+        asyncMdnUrl: { type: 'string', pattern: '^https?://' },
       },
     },
+    redisUrl: { type: ['string', 'null'] },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    destinations: { type: 'object', additionalProperties: destinationSchema },
     intake: {
       type: 'object',
       additionalProperties: false,
@@ -80,12 +76,10 @@ interface FileConfig {
   ops?: { host?: string; port?: number };
   partnerPort?: number;
   sftpPort?: number;
+  as2?: { id: string; keyFile?: string; certFile?: string; asyncMdnUrl?: string };
   redisUrl?: string | null;
   logLevel?: string;
-  destinations?: Record<string, {
-    kind: 'http' | 'directory'; url?: string; directory?: string; timeoutMs?: number;
-    headers?: Record<string, string>; concurrency?: number; retry?: Partial<RetryPolicy>;
-  }>;
+  destinations?: Record<string, FileDestination>;
   intake?: { settleMs?: number; maxSegmentLength?: number };
   workers?: { pollMs?: number; leaseMs?: number };
   mapping?: { workers?: number };
@@ -158,30 +152,8 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   };
 
   const dataDir = join(home, 'data');
-  const destinations: Record<string, DestinationConfig> = {};
-  const fileDestinations = { ...(file.destinations ?? {}), ...(o.destinations ?? {}) };
-  const defaults: Record<string, string> = { erp: join(dataDir, 'spool', 'erp'), wms: join(dataDir, 'spool', 'wms') };
-  for (const name of new Set([...Object.keys(defaults), ...Object.keys(fileDestinations)])) {
-    const d = fileDestinations[name];
-    const envUrl = name === 'erp' ? env.EDIGATE_ERP_URL : name === 'wms' ? env.EDIGATE_WMS_URL : undefined;
-    const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...(d?.retry ?? {}) };
-    if (retry.maxBackoffMs < retry.initialBackoffMs) problems.push(`destinations.${name}.retry: maxBackoffMs (${retry.maxBackoffMs}) is below initialBackoffMs (${retry.initialBackoffMs})`);
-    const concurrency = d?.concurrency ?? 4;
-    if (envUrl) {
-      if (!/^https?:\/\//.test(envUrl)) problems.push(`EDIGATE_${name.toUpperCase()}_URL: "${envUrl}" is not an http(s) URL`);
-      destinations[name] = { name, kind: 'http', url: envUrl, timeoutMs: d?.timeoutMs ?? 30_000, headers: d?.headers ?? {}, retry, concurrency };
-    } else if (d?.kind === 'http') {
-      if (!d.url) problems.push(`destinations.${name}: kind http needs a url`);
-      destinations[name] = { name, kind: 'http', url: d.url ?? '', timeoutMs: d.timeoutMs ?? 30_000, headers: d.headers ?? {}, retry, concurrency };
-    } else {
-      const dir = d?.directory ?? defaults[name];
-      if (!dir) {
-        problems.push(`destinations.${name}: kind directory needs a directory`);
-        continue;
-      }
-      destinations[name] = { name, kind: 'directory', directory: isAbsolute(dir) ? dir : resolve(home, dir), retry, concurrency };
-    }
-  }
+  // Destinations (src/delivery/destinations.ts): secrets from the environment, TLS files read, every problem collected.
+  const destinations: Record<string, DestinationConfig> = buildDestinations({ ...(file.destinations ?? {}), ...(o.destinations ?? {}) }, env, home, dataDir, problems);
 
   const homeMaps = join(home, 'maps');
   const productMaps = join(PRODUCT_ROOT, 'maps');
@@ -202,6 +174,12 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     },
     partnerPort: o.partnerPort ?? port('EDIGATE_PARTNER_PORT', env.EDIGATE_PARTNER_PORT, file.partnerPort ?? 4080),
     sftpPort: o.sftpPort ?? port('EDIGATE_SFTP_PORT', env.EDIGATE_SFTP_PORT, file.sftpPort ?? 2222),
+    as2: (o.as2 ?? file.as2) ? {
+      id: (o.as2 ?? file.as2)!.id,
+      keyFile: resolve(home, (o.as2 ?? file.as2)!.keyFile ?? join('data', 'as2', 'key.pem')),
+      certFile: resolve(home, (o.as2 ?? file.as2)!.certFile ?? join('data', 'as2', 'cert.pem')),
+      asyncMdnUrl: (o.as2 ?? file.as2)!.asyncMdnUrl ?? null,
+    } : null,
     redisUrl: env.EDIGATE_REDIS_URL || (o.redisUrl ?? file.redisUrl ?? null),
     destinations,
     intake: {

@@ -21,22 +21,33 @@ import type { InterchangeStatus } from './store/interchanges.js';
 import { ackStatusOf, type AckRow } from './store/acks.js';
 import { archiveBuffer, archiveFile, archivePath } from './store/archive.js';
 import { isoNow } from './store/db.js';
+import { discardPartialRecords } from './store/resume.js';
 import type { PartnerDirectory } from './partners/load.js';
 import type { DocumentRoute, Partner } from './partners/partner.js';
 import type { Finding } from './validation/finding.js';
 import { X12Reader } from './formats/x12/reader.js';
 import type {
-  X12GroupResult, X12InterchangeHeader, X12InterchangeResult, X12SetSummary, X12TransactionSet,
+  X12GroupResult, X12InterchangeHeader, X12InterchangeResult, X12Segment, X12SetSummary, X12TransactionSet,
 } from './formats/x12/types.js';
 import { build997 } from './acks/x12-997.js';
+import { build999 } from './acks/x12-999.js';
+import { reconcileFunctionalAck, reconcileTa1 } from './acks/reconcile.js';
+import { applyControlNumberPolicy, businessKeyOf } from './validation/duplicates.js';
+import { setAckCodeOf } from './formats/x12/reader.js';
 import { buildTa1, shouldSendTa1 } from './acks/ta1.js';
 import { buildX12MapInput } from './mapping/x12-input.js';
 import type { LoadedMap, MapRegistry } from './mapping/maps.js';
 import type { MapPool, MapJobResult } from './mapping/map-pool.js';
 import { enqueueDelivery, releaseHeldForFile, cancelHeld, cancelHeldForGroup } from './store/deliveries.js';
+import { laneOf, orderingKeyOf } from './queue/lanes.js';
 import type { CanonicalMessage } from './canonical/envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
+import { submitOutbound } from './transports/outbound.js';
 import { GatewayError, isGatewayError } from './errors.js';
+import type { FlowContext } from './intake/flow-context.js';
+import { runEdifactFlow } from './intake/edifact-flow.js';
+import { runCsvFlow } from './intake/csv-flow.js';
+import { applyImplementationGuide } from './validation/guides/index.js';
 
 /** A file handed to intake by a transport (folder watcher, CLI, SFTP, AS2). Exactly one of path/bytes. */
 export interface ReceivedFile {
@@ -88,6 +99,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Called after deliveries were released, so workers can start at once. */
   onReleased?: () => void;
+  /** Called after a file's acknowledgements were recorded for sending (wakes the outbound dispatcher). */
+  onOutbound?: () => void;
   now?: () => Date;
 }
 
@@ -119,7 +132,8 @@ type ReaderEvent =
   | { kind: 'set'; set: X12TransactionSet; mapped?: MappedSet }
   | { kind: 'groupEnd'; group: X12GroupResult }
   | { kind: 'interchangeEnd'; interchange: X12InterchangeResult }
-  | { kind: 'fileFinding'; finding: Finding };
+  | { kind: 'fileFinding'; finding: Finding }
+  | { kind: 'service'; segment: X12Segment; header: X12InterchangeHeader };
 
 /** An acknowledgement built at its interchange's end (recorded at once, its file written when the file is done). */
 interface PendingAck {
@@ -148,6 +162,8 @@ export class Pipeline {
   private readonly deps: PipelineDeps;
   private readonly now: () => Date;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Files being archived and recorded at once (each holds a source file open and a copy in flight). */
+  private readonly recordSlots = new Slots(RECORD_CONCURRENCY);
   private stopping = false;
 
   /**
@@ -167,15 +183,26 @@ export class Pipeline {
 
   /**
    * Ingests one file end to end: raw bytes archived and recorded first, then parsed, validated,
-   * acknowledged, mapped and enqueued. Calls are serialised.
+   * acknowledged, mapped and enqueued. Recording happens at once (up to RECORD_CONCURRENCY files at a
+   * time), so a transport can confirm receipt (an AS2 MDN, an SFTP close) without waiting for the files
+   * ahead; processing is serialised, in the order the calls were made. A file recorded but not processed
+   * when the gateway stops is processed at the next start (resumeUnfinished).
    * @param onRecorded called once the raw bytes are archived and the file row is written (the folder
    *   watcher removes the inbox file there).
    * @returns the summary; partner data problems are findings in it, not exceptions.
    * @throws GatewayError EDIGATE_FILE_UNREADABLE / EDIGATE_ARCHIVE_FAILED when the bytes cannot be kept
-   *   (the source is then left where it was).
+   *   (the source is then left where it was); EDIGATE_STOPPING when the gateway is stopping.
    */
   ingest(file: ReceivedFile, onRecorded?: (archived: { size: number; sourceMtimeMs?: number }) => Promise<void> | void): Promise<IngestSummary> {
-    const run = this.chain.then(() => this.ingestNow(file, onRecorded));
+    const recorded = this.recordSlots.run(() => this.record(file, onRecorded));
+    const run = this.chain.then(async () => {
+      const r = await recorded;
+      if (this.stopping) {
+        r.log.warn('file recorded but not processed before the stop; it will be processed at the next start');
+        throw new GatewayError('EDIGATE_STOPPING', `${file.fileName} recorded, processing deferred to the next start`);
+      }
+      return this.processRecorded(file, r);
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -188,7 +215,7 @@ export class Pipeline {
     const out: IngestSummary[] = [];
     for (const f of this.deps.store.files.unfinished()) {
       this.deps.logger.warn({ fileId: f.id, fileName: f.fileName }, 'resuming a file whose processing was interrupted');
-      discardPartialRecords(this.deps.store, f.id);
+      discardPartialRecords(this.deps.store.db, f.id);
       const log = this.deps.logger.child({ fileId: f.id, fileName: f.fileName, correlationId: f.correlationId });
       const run = this.chain.then(() => this.process(f.id, { fileName: f.fileName, channel: f.channel, partnerHint: f.partnerHint },
         { sha256: f.sha256, size: f.size, path: archivePath(this.deps.config.archiveDir, f.sha256) }, f.correlationId, new Date(f.receivedAt), log));
@@ -198,7 +225,8 @@ export class Pipeline {
     return out;
   }
 
-  private async ingestNow(file: ReceivedFile, onRecorded?: (archived: { size: number; sourceMtimeMs?: number }) => Promise<void> | void): Promise<IngestSummary> {
+  /** Archives the raw bytes and writes the file row (status received): the file can no longer be lost. */
+  private async record(file: ReceivedFile, onRecorded?: (archived: { size: number; sourceMtimeMs?: number }) => Promise<void> | void): Promise<RecordedFile> {
     if (this.stopping) throw new GatewayError('EDIGATE_STOPPING', `${file.fileName} not taken`);
     const { store, config, logger } = this.deps;
     const receivedAt = file.receivedAt ?? this.now();
@@ -211,6 +239,12 @@ export class Pipeline {
     if (onRecorded) await onRecorded(archived);
     const log = logger.child({ fileId, fileName: file.fileName, correlationId });
     log.info({ sha256: archived.sha256, size: archived.size, channel: file.channel }, 'file received');
+    return { fileId, archived, correlationId, receivedAt, log };
+  }
+
+  private async processRecorded(file: ReceivedFile, r: RecordedFile): Promise<IngestSummary> {
+    const { store } = this.deps;
+    const { fileId, archived, correlationId, receivedAt, log } = r;
     try {
       return await this.process(fileId, file, archived, correlationId, receivedAt, log);
     } catch (err) {
@@ -245,31 +279,48 @@ export class Pipeline {
     };
 
     const earlier = store.files.firstWithSameContent(archived.sha256, fileId);
+    // Duplicate layer 1, the file (src/validation/duplicates.ts): policy of the partner whose channel brought it.
+    const filePolicy = (file.partnerHint ? this.deps.partners.get(file.partnerHint)?.duplicates.file : undefined) ?? 'reject';
     if (earlier) {
       summary.duplicateOf = earlier.id;
-      summary.partnerId = earlier.partnerId;
-      const finding: Finding = {
-        code: 'FILE_DUPLICATE_CONTENT', severity: 'error', level: 'file',
-        message: `the same bytes (sha256 ${archived.sha256.slice(0, 16)}...) were received before as file ${earlier.id} "${earlier.fileName}" on ${earlier.receivedAt}; not processed again`,
-      };
-      store.findings.insert({ fileId }, finding);
-      noteFinding(summary, finding);
-      return finishFile('duplicate', earlier.format, finding.message);
+      const seen = `the same bytes (sha256 ${archived.sha256.slice(0, 16)}...) were received before as file ${earlier.id} "${earlier.fileName}" on ${earlier.receivedAt}`;
+      if (filePolicy === 'reject') {
+        summary.partnerId = earlier.partnerId;
+        const finding: Finding = { code: 'FILE_DUPLICATE_CONTENT', severity: 'error', level: 'file', message: `${seen}; not processed again`, duplicateOf: { kind: 'file', id: earlier.id } };
+        store.findings.insert({ fileId }, finding);
+        noteFinding(summary, finding);
+        return finishFile('duplicate', earlier.format, finding.message);
+      }
+      if (filePolicy === 'flag') {
+        const finding: Finding = {
+          code: 'FILE_DUPLICATE_CONTENT', severity: 'warning', level: 'file', duplicateOf: { kind: 'file', id: earlier.id },
+          message: `${seen}; processed again and flagged (partner policy duplicates.file: flag)`,
+        };
+        store.findings.insert({ fileId }, finding);
+        noteFinding(summary, finding);
+      }
     }
 
     const head = await readHead(archived.path, HEAD_BYTES);
     const format = detectFormat(head);
-    if (format === 'empty' || format === 'edifact' || format === 'unknown') {
+    // EDIFACT, and CSV from a partner with a CSV map, have their own flows (src/intake/) on the same store, maps, queue and acks.
+    const csvPartner = format === 'unknown' && file.partnerHint ? this.deps.partners.get(file.partnerHint)?.csv : undefined;
+    if (format === 'edifact' || csvPartner) {
+      const flow: FlowContext = {
+        deps: this.deps, now: this.now, stopping: () => this.stopping, fileId, file, archived, correlationId, receivedAt, log, summary, finishFile,
+        writeAcks: (id, s, l) => this.writeAcks(id, s, l),
+      };
+      return format === 'edifact' ? runEdifactFlow(flow) : runCsvFlow(flow);
+    }
+    if (format === 'empty' || format === 'unknown') {
       const finding: Finding = format === 'empty'
         ? { code: 'FILE_EMPTY', severity: 'error', level: 'file', message: 'the file is empty (0 bytes or only white space)' }
-        : format === 'edifact'
-          ? { code: 'FILE_FORMAT_UNSUPPORTED', severity: 'error', level: 'file', message: 'UN/EDIFACT interchange (UNA/UNB): this gateway does not read EDIFACT yet; the file is kept in the archive' }
-          : { code: 'FILE_NOT_EDI', severity: 'error', level: 'file', message: `not an X12 interchange: the file starts with ${JSON.stringify(head.toString('latin1').slice(0, 24))} instead of "ISA"` };
+        : { code: 'FILE_NOT_EDI', severity: 'error', level: 'file', message: `not an X12 interchange: the file starts with ${JSON.stringify(head.toString('latin1').slice(0, 24))} instead of "ISA" (nor UNA/UNB/UNH, and the file's partner has no CSV map)` };
       store.findings.insert({ fileId }, finding);
       noteFinding(summary, finding);
       const hinted = file.partnerHint ? this.deps.partners.get(file.partnerHint) : undefined;
       summary.partnerId = hinted?.id ?? null;
-      return finishFile(format === 'edifact' ? 'unsupported' : 'unreadable', format === 'edifact' ? 'edifact' : null, finding.message);
+      return finishFile('unreadable', null, finding.message);
     }
 
     /** Interchange outcomes of this file by status, and the partners met (the file's outcome needs no more). */
@@ -285,6 +336,7 @@ export class Pipeline {
       onGroupEnd: (group) => events.push({ kind: 'groupEnd', group }),
       onInterchangeEnd: (interchange) => events.push({ kind: 'interchangeEnd', interchange }),
       onFileFinding: (finding) => events.push({ kind: 'fileFinding', finding }),
+      onServiceSegment: (segment, header) => events.push({ kind: 'service', segment, header }),
     }, { maxSegmentLength: config.intake.maxSegmentLength });
 
     const drain = async () => {
@@ -303,10 +355,17 @@ export class Pipeline {
           ctx = this.openInterchange(ev.header, file, seenInFile);
           ev.ctx = ctx;
         } else if (ev.kind === 'set' && ctx) {
+          // Duplicate layer 3, control numbers: a repeated ST02 per the partner's policy, before the set is mapped.
+          if (ctx.partner && applyControlNumberPolicy(ev.set.findings, ctx.partner.duplicates.controlNumbers)) ev.set.ackCode = setAckCodeOf(ev.set.findings);
+          // Implementation-guide checks (src/validation/guides/): findings and the set's AK5 code, before the set is mapped.
+          applyImplementationGuide(ev.set, ctx.processable ? ctx.partner : undefined);
           const prep = this.prepareSet(ev.set, ctx);
           if (prep?.job) jobs.push({ ev, prep });
           else if (prep) ev.mapped = { destinations: prep.route.destinations, businessReference: null, findings: prep.findings };
-        } else if (ev.kind === 'groupEnd' && ctx) ctx.groupsSeen++;
+        } else if (ev.kind === 'groupEnd' && ctx) {
+          ctx.groupsSeen++;
+          if (ctx.partner) relaxGroupControlNumbers(ev.group, ctx.partner.duplicates.controlNumbers);
+        }
       }
       const results = await this.deps.mapPool.mapMany(jobs.map((j) => j.prep.job!));
       jobs.forEach((j, i) => { j.ev.mapped = this.finishSet(j.ev.set, j.prep, results[i]!, file, correlationId, receivedAt, log); });
@@ -337,6 +396,13 @@ export class Pipeline {
             case 'fileFinding':
               store.findings.insert({ fileId }, ev.finding);
               noteFinding(summary, ev.finding);
+              break;
+            case 'service':
+              // A TA1 answering an interchange we sent (src/acks/reconcile.ts).
+              if (ev.segment.tag === 'TA1' && current?.partner && current.processable) {
+                const r = reconcileTa1(store.db, current.partner.id, ev.segment, ev.header.delimiters, file.fileName, receivedAt.toISOString());
+                log.info({ ta1: r }, r.documentId ? 'TA1 received for an outbound document' : 'TA1 received that answers no document we sent');
+              }
               break;
           }
         }
@@ -378,6 +444,7 @@ export class Pipeline {
       finishFile(status, 'x12');
     })();
     if (released > 0) this.deps.onReleased?.();
+    if (summary.acks.length > 0 || summary.acksOmitted) this.deps.onOutbound?.();
     return summary;
   }
 
@@ -393,17 +460,26 @@ export class Pipeline {
     };
     const key = `${header.senderQualifier}/${header.senderId}/${header.controlNumber}`;
     if (ctx.partner && !ctx.senderMismatch) {
-      const prev = this.deps.store.interchanges.findPrevious(header.senderQualifier, header.senderId, header.controlNumber, -1);
+      // Duplicate layer 2, the interchange: same ISA13 from the same sender to the same receiver within the window.
+      const policy = ctx.partner.duplicates;
+      const since = new Date(this.now().getTime() - policy.interchangeWindowDays * 86_400_000).toISOString();
+      const prev = this.deps.store.interchanges.findPreviousWithin({
+        senderQualifier: header.senderQualifier, senderId: header.senderId, receiverQualifier: header.receiverQualifier, receiverId: header.receiverId,
+        controlNumber: header.controlNumber, since,
+      });
       const prevInFile = seenInFile.has(key);
       if (prev || prevInFile) {
         ctx.duplicateOf = prev?.id ?? null;
-        ctx.rejectDuplicate = ctx.partner.duplicates.interchange === 'reject';
+        ctx.rejectDuplicate = policy.interchange === 'reject';
         const where = prev ? `in interchange ${prev.id} on ${prev.receivedAt}` : 'earlier in the same file';
-        ctx.findings.push({
-          code: 'X12_DUPLICATE_INTERCHANGE', severity: ctx.rejectDuplicate ? 'error' : 'warning', level: 'interchange', ta1: '025',
-          message: `ISA13 ${header.controlNumber} from ${header.senderQualifier}/${header.senderId} was already received ${where}` +
-            (ctx.rejectDuplicate ? '; rejected as a duplicate (partner policy duplicates.interchange: reject)' : '; processed again (partner policy duplicates.interchange: accept)'),
-        });
+        if (policy.interchange !== 'accept') {
+          ctx.findings.push({
+            code: 'X12_DUPLICATE_INTERCHANGE', severity: ctx.rejectDuplicate ? 'error' : 'warning', level: 'interchange', ta1: '025',
+            ...(prev ? { duplicateOf: { kind: 'interchange' as const, id: prev.id } } : {}),
+            message: `ISA13 ${header.controlNumber} from ${header.senderQualifier}/${header.senderId} to ${header.receiverQualifier}/${header.receiverId} was already received ${where}` +
+              (ctx.rejectDuplicate ? '; rejected as a duplicate (partner policy duplicates.interchange: reject)' : '; processed again and flagged (partner policy duplicates.interchange: flag)'),
+          });
+        }
         if (ctx.rejectDuplicate) ctx.processable = false;
       }
     }
@@ -489,6 +565,11 @@ export class Pipeline {
       });
       ackCode = 'R';
     }
+    // A 997 or 999 answering a document we sent (src/acks/reconcile.ts).
+    if (partner && ctx.processable && set.ackCode !== 'R' && set.group.functionalId === 'FA' && (set.setId === '997' || set.setId === '999')) {
+      const r = reconcileFunctionalAck(store.db, partner.id, set.setId, set.segments, set.interchange.delimiters, summary.fileName, receivedAt.toISOString());
+      if (r) this.deps.logger.info({ partner: partner.id, ack: r }, r.documentId ? `${set.setId} received for an outbound document` : `${set.setId} received that answers no document we sent`);
+    }
     const summaries = ctx.adjusted.get(set.group.controlNumber) ?? [];
     summaries.push({ setId: set.setId, controlNumber: set.controlNumber, implementationReference: set.implementationReference, ackCode, findings });
     ctx.adjusted.set(set.group.controlNumber, summaries);
@@ -500,23 +581,44 @@ export class Pipeline {
       implementationReference: set.implementationReference ?? null, position: set.index, ackCode, segmentCount: set.segments.length,
       businessReference: mapped?.businessReference ?? null, byteStart: set.offsetStart, byteEnd: set.offsetEnd,
     });
+    // Duplicate layer 4, the business document: same type, business reference and revision as a message received before.
+    // Its acknowledgement is not affected (a 997 is about syntax); a rejected one is recorded but not delivered.
+    let businessKey: string | null = null;
+    let original: string | null = null;
+    const dupFindings: Finding[] = [];
+    if (partner && mapped?.message && ackCode !== 'R' && ctx.processable) {
+      const m = mapped.message;
+      businessKey = businessKeyOf(m.type, mapped.businessReference, m.payload as Record<string, unknown>);
+      const prev = businessKey ? store.messages.firstWithBusinessKey(partner.id, businessKey, m.id) : undefined;
+      original = prev?.id ?? null;
+      const policy = partner.duplicates.businessDocument;
+      if (prev && policy !== 'accept') {
+        dupFindings.push({
+          code: 'BUSINESS_DOCUMENT_DUPLICATE', severity: 'warning', level: 'transaction', duplicateOf: { kind: 'message', id: prev.id },
+          message: `${m.type} ${mapped.businessReference} (revision "${businessKey!.split('|')[2]}") was received before as message ${prev.id} on ${prev.createdAt}` +
+            (policy === 'reject' ? '; not delivered again (partner policy duplicates.businessDocument: reject)' : '; delivered and flagged (partner policy duplicates.businessDocument: flag)'),
+        });
+      }
+    }
+    const suppressed = dupFindings.length > 0 && partner?.duplicates.businessDocument === 'reject';
     const where = { fileId, interchangeId: ctx.rowId, groupControlNumber: set.group.controlNumber, transactionSetId: setRowId, transactionControlNumber: set.controlNumber };
-    for (const f of [...findings, ...(mapped?.findings ?? [])]) {
+    for (const f of [...findings, ...(mapped?.findings ?? []), ...dupFindings]) {
       store.findings.insert(where, f);
       noteFinding(summary, f);
     }
-    if (mapped?.message && ackCode !== 'R' && ctx.processable) {
+    if (mapped?.message && ackCode !== 'R' && ctx.processable && !suppressed) {
       const m = mapped.message;
       const now = receivedAt.toISOString();
       store.messages.insert({
         id: m.id, interchangeId: ctx.rowId, transactionSetId: setRowId, partnerId: m.partnerId, type: m.type, idempotencyKey: m.idempotencyKey,
-        correlationId: m.correlationId, businessReference: mapped.businessReference, body: JSON.stringify(m), createdAt: now,
+        correlationId: m.correlationId, businessReference: mapped.businessReference, body: JSON.stringify(m), createdAt: now, businessKey, duplicateOf: original,
       });
       for (const destination of mapped.destinations) {
         const dest = config.destinations[destination];
         enqueueDelivery(store.db, {
           messageId: m.id, interchangeId: ctx.rowId, partnerId: m.partnerId, destination, messageType: m.type,
           maxAttempts: dest?.retry.maxAttempts ?? 8, state: 'held', now: this.now().getTime(),
+          priority: laneOf(m.type, dest?.limits?.lanes), orderingKey: orderingKeyOf(m.partnerId, mapped.businessReference),
         });
       }
       summary.messagesEnqueued++;
@@ -530,7 +632,9 @@ export class Pipeline {
     let g = group;
     if (adjusted && adjusted.length === group.sets.length && adjusted.some((s, i) => s.ackCode !== group.sets[i]!.ackCode)) {
       const acceptedCount = adjusted.filter((s) => s.ackCode !== 'R').length;
-      g = { ...group, sets: adjusted, acceptedCount, ackCode: groupAckCode(group, adjusted) };
+      // Keep what only the reader's summaries carry (the 999 CTX business units).
+      const sets = adjusted.map((a, i) => (group.sets[i]?.businessUnits ? { ...a, businessUnits: group.sets[i]!.businessUnits } : a));
+      g = { ...group, sets, acceptedCount, ackCode: groupAckCode(group, sets) };
     }
     ctx.adjusted.delete(group.header.controlNumber);
     const messagesInGroup = ctx.messagesInGroup;
@@ -612,11 +716,13 @@ export class Pipeline {
       if (group.header.functionalId === 'FA') continue; // never acknowledge an acknowledgement
       const isa13 = pad9(store.counters.next(partner.id, 'isa13'));
       const gs06 = String(store.counters.next(partner.id, 'gs06'));
-      const fileName = `997_${isa13}.x12`;
+      const kind = partner.acknowledgements.functionalType;
+      const fileName = `${kind}_${isa13}.x12`;
+      const params = { interchange: ic.header, interchangeControlNumber: isa13, groupControlNumber: gs06, now };
       out.push({
-        text: build997(group, { interchange: ic.header, interchangeControlNumber: isa13, groupControlNumber: gs06, now }),
+        text: kind === '999' ? build999(group, params) : build997(group, params),
         row: {
-          direction: 'outbound', kind: '997', partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: group.header.controlNumber,
+          direction: 'outbound', kind, partnerId: partner.id, interchangeId: ctx.rowId, groupControlNumber: group.header.controlNumber,
           ackCode: group.ackCode, status: ackStatusOf(group.ackCode), interchangeControlNumber: isa13, groupControlNumberSent: gs06,
           fileName, path: join(dir, fileName), createdAt: now.toISOString(),
         },
@@ -632,9 +738,17 @@ export class Pipeline {
 
   /** Writes every acknowledgement recorded for the file atomically into outbox/<partner>/. */
   private writeAcks(fileId: number, summary: IngestSummary, log: Logger): void {
-    for (const a of this.deps.store.acks.iterateForFile(fileId)) {
-      writeFileAtomic(a.path!, a.content ?? '');
-      if (summary.acks.length < SUMMARY_LIST_MAX) summary.acks.push({ kind: a.kind, fileName: a.fileName!, path: a.path!, ackCode: a.ackCode });
+    const { store, config, partners } = this.deps;
+    for (const a of store.acks.iterateForFile(fileId)) {
+      // Placed in outbox/<partner-id>/, or queued for the partner's sending channel (SFTP push, AS2).
+      const partner = a.partnerId ? partners.get(a.partnerId) : undefined;
+      let path = a.path!;
+      if (partner) {
+        path = submitOutbound(store.db, config, partner, { kind: a.kind, fileName: a.fileName!, bytes: Buffer.from(a.content ?? '', 'latin1'), ackId: a.id, now: this.now().getTime() }).path;
+      } else {
+        writeFileAtomic(path, a.content ?? '');
+      }
+      if (summary.acks.length < SUMMARY_LIST_MAX) summary.acks.push({ kind: a.kind, fileName: a.fileName!, path, ackCode: a.ackCode });
       else summary.acksOmitted = (summary.acksOmitted ?? 0) + 1;
       log.info({ ack: a.fileName, code: a.ackCode, ...(a.groupControlNumber ? { group: a.groupControlNumber } : {}) }, `${a.kind} written`);
     }
@@ -665,6 +779,24 @@ function resolvePartner(partners: PartnerDirectory, h: X12InterchangeHeader, hin
         '; the file is kept and recorded, add the partner with "edigate partners add" and replay it',
     },
   };
+}
+
+/**
+ * Duplicate layer 3 at a group's end: a repeated GS06 (and the ST02 repeats of its sets) per the partner's
+ * controlNumbers policy; the sets' AK5 and the group's AK9 codes are worked out again when a finding was relaxed.
+ */
+function relaxGroupControlNumbers(group: X12GroupResult, policy: Partner['duplicates']['controlNumbers']): void {
+  if (policy === 'reject') return;
+  let changed = applyControlNumberPolicy(group.findings, policy);
+  for (const s of group.sets) {
+    const code = setAckCodeOf(s.findings);
+    if (code !== s.ackCode) { s.ackCode = code; changed = true; }
+  }
+  if (!changed) return;
+  group.acceptedCount = group.sets.filter((s) => s.ackCode !== 'R').length;
+  const code = groupAckCode(group, group.sets);
+  // A flagged GS06 repeat is an error noted but accepted: AK9 E with its code 19.
+  group.ackCode = code === 'A' && group.findings.some((f) => f.severity === 'warning') ? 'E' : code;
 }
 
 /** AK9 code after routing adjusted some sets (X12.5 997 AK901). */
@@ -720,31 +852,47 @@ async function readHead(path: string, n: number): Promise<Buffer> {
   }
 }
 
+/** Files archived and recorded at the same time by ingest (processing stays one file at a time). */
+const RECORD_CONCURRENCY = 4;
+
+interface RecordedFile {
+  fileId: number;
+  archived: { sha256: string; size: number; path: string; sourceMtimeMs?: number };
+  correlationId: string;
+  receivedAt: Date;
+  log: Logger;
+}
+
+/** A counting semaphore: at most `size` tasks run at once, the others wait their turn in call order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) { this.free = size; }
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
 /** Bytes read to tell the format (a file of white space only up to this size is empty). */
 export const HEAD_BYTES = 4096;
 
-/** Format by the first bytes after a BOM and white space: ISA (X12), UNA/UNB (EDIFACT). */
+/** Format by the first bytes after a BOM and white space: ISA (X12), UNA/UNB (EDIFACT, or UNH for a message sent without envelope). */
 export function detectFormat(head: Buffer): 'x12' | 'edifact' | 'empty' | 'unknown' {
   let s = head.toString('latin1');
   if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
   s = s.replace(/^[\s\0]+/, '');
   if (s.length === 0) return head.length < HEAD_BYTES ? 'empty' : 'unknown';
   if (s.startsWith('ISA')) return 'x12';
-  if (s.startsWith('UNA') || s.startsWith('UNB')) return 'edifact';
+  if (s.startsWith('UNA') || s.startsWith('UNB') || s.startsWith('UNH')) return 'edifact';
   return 'unknown';
 }
 
 /** Removes every record under a file whose processing stopped midway (its deliveries were all still held). */
-function discardPartialRecords(store: Store, fileId: number): void {
-  const db = store.db;
-  db.transaction(() => {
-    const inFile = 'SELECT id FROM interchanges WHERE file_id = @fileId';
-    db.prepare(`DELETE FROM deliveries WHERE interchange_id IN (${inFile})`).run({ fileId });
-    db.prepare(`DELETE FROM messages WHERE interchange_id IN (${inFile})`).run({ fileId });
-    db.prepare(`DELETE FROM acks WHERE interchange_id IN (${inFile})`).run({ fileId });
-    db.prepare(`DELETE FROM findings WHERE file_id = @fileId`).run({ fileId });
-    db.prepare(`DELETE FROM transaction_sets WHERE interchange_id IN (${inFile})`).run({ fileId });
-    db.prepare(`DELETE FROM functional_groups WHERE interchange_id IN (${inFile})`).run({ fileId });
-    db.prepare(`DELETE FROM interchanges WHERE file_id = @fileId`).run({ fileId });
-  })();
-}

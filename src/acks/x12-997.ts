@@ -17,19 +17,22 @@ export interface Build997Params {
 }
 
 /** Version key (first 6 digits of GS08, e.g. "005010"), or "" when GS08 does not start with 6 digits. */
-function versionKey(gs08: string): string {
+export function versionKey(gs08: string): string {
   const v = gs08.trim().slice(0, 6);
   return /^\d{6}$/.test(v) ? v : '';
 }
 
-function uniqueCodes(codes: (string | undefined)[], max: number): string[] {
+export function uniqueCodes(codes: (string | undefined)[], max: number): string[] {
   const set = new Set<string>();
   for (const c of codes) if (c) set.add(c);
   return [...set].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).slice(0, max);
 }
 
-/** AK3/AK4 segments for the segment- and element-level findings of one set, by segment position. */
-function detailSegments(findings: Finding[], d: X12Delimiters): X12OutSegment[] {
+/**
+ * The segment- and element-level findings of one set grouped by segment position (ST = 1), in position order:
+ * one AK3 (997) or IK3 (999) loop each.
+ */
+export function findingsBySegment(findings: Finding[]): Array<{ position: number; note: NonNullable<Finding['segment']>; findings: Finding[] }> {
   const byPosition = new Map<number, Finding[]>();
   for (const f of findings) {
     if (!f.segment) continue;
@@ -37,20 +40,22 @@ function detailSegments(findings: Finding[], d: X12Delimiters): X12OutSegment[] 
     if (list) list.push(f);
     else byPosition.set(f.segment.position, [f]);
   }
+  return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([position, list]) => ({ position, note: list[0]!.segment!, findings: list }));
+}
+
+/** The element note of a finding as AK4/IK4 elements: position (C030 element:component), reference, code, copy of the bad data. */
+export function elementNote(e: NonNullable<Finding['element']>, d: X12Delimiters, code: string = e.code): string[] {
+  const pos = e.componentPosition !== undefined ? `${e.position}${d.component}${e.componentPosition}` : String(e.position);
+  const bad = e.badValue !== undefined ? sanitizeValue(e.badValue, d).slice(0, 99) : '';
+  return [pos, e.reference ?? '', code, bad];
+}
+
+/** AK3/AK4 segments for the segment- and element-level findings of one set, by segment position. */
+function detailSegments(findings: Finding[], d: X12Delimiters): X12OutSegment[] {
   const out: X12OutSegment[] = [];
-  for (const position of [...byPosition.keys()].sort((a, b) => a - b)) {
-    const list = byPosition.get(position) ?? [];
-    const first = list[0];
-    if (!first?.segment) continue;
-    const note = first.segment;
+  for (const { position, note, findings: list } of findingsBySegment(findings)) {
     out.push({ tag: 'AK3', elements: [sanitizeValue(note.tag, d).slice(0, 3), String(position), sanitizeValue(note.loopId ?? '', d).slice(0, 4), note.code] });
-    for (const f of list) {
-      const e = f.element;
-      if (!e) continue;
-      const pos = e.componentPosition !== undefined ? `${e.position}${d.component}${e.componentPosition}` : String(e.position);
-      const bad = e.badValue !== undefined ? sanitizeValue(e.badValue, d).slice(0, 99) : '';
-      out.push({ tag: 'AK4', elements: [pos, e.reference ?? '', e.code, bad] });
-    }
+    for (const f of list) if (f.element) out.push({ tag: 'AK4', elements: elementNote(f.element, d) });
   }
   return out;
 }

@@ -8,6 +8,13 @@ import { readArchived } from '../store/archive.js';
 import { listDeliveries, getDelivery, replay, queueDepth } from '../store/deliveries.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { dashboardHtml } from './dashboard.js';
+import { registerTransmissionRoutes } from './transmissions-routes.js';
+import { registerOutboundRoutes } from './outbound-routes.js';
+import { registerDuplicateRoutes } from './duplicates-routes.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
+import { registerSftpRoutes } from './sftp-routes.js';
+import { registerAs2Routes } from './as2-routes.js';
+import { transmissionsOfAck } from '../store/transmissions.js';
 
 export interface OpsApiDeps {
   config: GatewayConfig;
@@ -16,6 +23,8 @@ export interface OpsApiDeps {
   logger: Logger;
   /** Wakes the delivery workers after a replay. */
   onReplay?: () => void;
+  /** Wakes the outbound dispatcher after a transmission replay. */
+  onTransmissionReplay?: () => void;
 }
 
 const idParams = {
@@ -52,7 +61,9 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
 
   app.setErrorHandler((err, _req, reply) => {
     if (isGatewayError(err)) {
-      const status = err.code === 'EDIGATE_NOT_FOUND' ? 404 : err.code === 'EDIGATE_INVALID_REQUEST' ? 400 : 500;
+      const status = err.code === 'EDIGATE_NOT_FOUND' || err.code === 'EDIGATE_PARTNER_UNKNOWN' ? 404
+        : err.code === 'EDIGATE_INVALID_REQUEST' || err.code === 'EDIGATE_CANONICAL_INVALID' || err.code === 'EDIGATE_OUTBOUND_UNSUPPORTED' ? 400
+          : err.code === 'EDIGATE_IDEMPOTENCY_CONFLICT' ? 409 : 500;
       return reply.status(status).send({ error: { code: err.code, message: err.message } });
     }
     const e = err as { validation?: unknown; statusCode?: number; message: string };
@@ -114,7 +125,8 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     const groups = store.transactions.groupsOf(id);
     const sets = store.transactions.setsOf(id);
     const findings = store.findings.ofInterchange(id);
-    const acks = store.acks.ofInterchange(id);
+    // Each acknowledgement with how it left: placed in the outbox (and when it was picked up) or sent over a channel.
+    const acks = store.acks.ofInterchange(id).map((a) => ({ ...a, transmissions: transmissionsOfAck(store.db, a.id).map(({ evidence: _e, ...t }) => t) }));
     const messages = store.messages.ofInterchange(id).map((m) => ({ ...m, body: JSON.parse(m.body) as unknown }));
     const deliveries = listDeliveries(store.db, { interchangeId: id, limit: 10_000, offset: 0 }).items.map(deliveryView);
     return {
@@ -183,14 +195,19 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
       querystring: {
         type: 'object', additionalProperties: false,
         properties: {
-          status: { enum: ['pending', 'retrying', 'running', 'delivered', 'dead', 'held', 'cancelled'] },
+          status: { enum: ['pending', 'retrying', 'running', 'accepted', 'delivered', 'dead', 'dismissed', 'held', 'cancelled'] },
           partner: { type: 'string' }, destination: { type: 'string' }, ...page,
+          type: { type: 'string' }, from: { type: 'string', pattern: ISO_TIME }, to: { type: 'string', pattern: ISO_TIME }, error: { type: 'string' },
         },
       },
     },
   }, async (req) => {
-    const q = req.query as { status?: string; partner?: string; destination?: string; limit: number; offset: number };
-    const { items, total } = listDeliveries(store.db, { status: q.status as never, partnerId: q.partner, destination: q.destination, limit: q.limit, offset: q.offset });
+    const q = req.query as { status?: string; partner?: string; destination?: string; type?: string; from?: string; to?: string; error?: string; limit: number; offset: number };
+    const { items, total } = listDeliveries(store.db, {
+      status: q.status as never, partnerId: q.partner, destination: q.destination, limit: q.limit, offset: q.offset,
+      ...(q.type !== undefined ? { messageType: q.type } : {}), ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}), ...(q.error !== undefined ? { error: q.error } : {}),
+    });
     return { items: items.map(deliveryView), total, limit: q.limit, offset: q.offset };
   });
 
@@ -210,6 +227,13 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     deps.onReplay?.();
     return deliveryView(getDelivery(store.db, id)!);
   });
+
+  registerDeliveryRoutes(app, { config, store, ...(deps.onReplay ? { onReplay: deps.onReplay } : {}) });
+  registerTransmissionRoutes(app, { store, ...(deps.onTransmissionReplay ? { onReplay: deps.onTransmissionReplay } : {}) });
+  registerDuplicateRoutes(app, { store });
+  registerOutboundRoutes(app, { store, partners, config, ...(deps.onTransmissionReplay ? { onOutbound: deps.onTransmissionReplay } : {}) });
+  registerAs2Routes(app, { store, config, partners });
+  registerSftpRoutes(app, { store, partners });
 
   app.get('/api/partners', async () => ({
     items: partners.list().map((p) => ({

@@ -239,10 +239,39 @@ export function records(segments: unknown, layout: unknown): Array<Record<string
   return out;
 }
 
+/**
+ * `$isoDateTime(text)`: an EDI date-time to ISO-8601 local time: CCYYMMDDHHMM (EDIFACT 203) to
+ * `YYYY-MM-DDTHH:MM`, CCYYMMDDHHMMSS (204) with seconds, CCYYMMDD (102) to the date alone; anything
+ * else unchanged.
+ */
+export function isoDateTime(text: unknown): unknown {
+  if (typeof text !== 'string' || !DIGITS.test(text)) return text;
+  const d = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+  if (text.length === 8) return d;
+  if (text.length === 12) return `${d}T${text.slice(8, 10)}:${text.slice(10, 12)}`;
+  if (text.length === 14) return `${d}T${text.slice(8, 10)}:${text.slice(10, 12)}:${text.slice(12, 14)}`;
+  return text;
+}
+
+/**
+ * `$amount(text)`: a number written with a decimal point or a decimal comma (the UNA decimal mark of
+ * EDIFACT, ISO 9735 allows either; European CSV exports): "27,000" is 27, "-0,5" is -0.5, "12.5" is 12.5.
+ * Numbers pass through; other text (thousands separators included) is returned unchanged.
+ */
+export function amount(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  const t = text.trim();
+  if (DECIMAL.test(t)) return Number(t);
+  const c = t.replace(',', '.');
+  return !t.includes('.') && DECIMAL.test(c) ? Number(c) : text;
+}
+
 /** The standard functions by the name maps call them with (without the `$`). */
 export const MAP_FUNCTIONS: Readonly<Record<string, (...args: unknown[]) => unknown>> = Object.freeze({
   isoDate,
+  isoDateTime,
   decimal,
+  amount,
   implied,
   pairs,
   valueOf,

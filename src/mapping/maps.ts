@@ -21,11 +21,12 @@ import { parse as parseYaml } from 'yaml';
 import { GatewayError } from '../errors.js';
 import { CANONICAL_TYPES, canonicalTypeNames, isCanonicalType, validateCanonical } from '../canonical/index.js';
 import { MAP_FUNCTIONS } from './functions.js';
+import { readCsvSettings, type CsvSettings } from '../formats/csv/settings.js';
 
 /** Standards a map can read. */
 export type MapStandard = 'X12' | 'EDIFACT' | 'CSV';
 const STANDARDS: readonly MapStandard[] = ['X12', 'EDIFACT', 'CSV'];
-const MANIFEST_FIELDS = ['name', 'description', 'standard', 'documentType', 'messageType', 'example', 'expected', 'lookups'];
+const MANIFEST_FIELDS = ['name', 'description', 'standard', 'documentType', 'messageType', 'example', 'expected', 'lookups', 'csv'];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -52,6 +53,8 @@ export interface LoadedMap {
   lookups: Readonly<Record<string, unknown>>;
   /** The compiled expression (compiled once, when the map is loaded). */
   readonly expression: jsonata.Expression;
+  /** CSV maps: how the partner's file is read and grouped (map.yaml `csv`, src/formats/csv/settings.ts). */
+  csv?: CsvSettings;
 }
 
 /** The maps found by loadMaps, by name. */
@@ -230,6 +233,12 @@ async function loadOne(dir: string, folder: string, problems: string[], options:
     }
   }
 
+  let csv: CsvSettings | undefined;
+  if (standard === 'CSV') {
+    const r = readCsvSettings(manifest.csv);
+    for (const p of r.problems) problem(manifestPath, p);
+    csv = r.settings;
+  } else if (manifest.csv !== undefined) problem(manifestPath, 'field "csv" is only for maps with standard CSV');
   if (problems.length > before || !expression || !name || !description || !standard || !documentType || !messageType) return undefined;
   for (const [fname, impl] of Object.entries(MAP_FUNCTIONS)) expression.registerFunction(fname, impl);
   for (const [k, v] of Object.entries(lookups)) expression.assign(k, v);
@@ -246,6 +255,7 @@ async function loadOne(dir: string, folder: string, problems: string[], options:
     expectedPath,
     lookups,
     expression,
+    ...(csv ? { csv } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  * 003010 to 005010 (a segment that exists in only some versions does no harm in the others).
  * Set ids without a spec get a flat structure: every segment at the top level.
  */
+import { LOGISTICS_LOOP_SPECS } from './x12-loops-logistics.js';
 
 /** One loop: the start segment, the other segments it holds, and the loops nested in it. */
 export interface X12LoopSpec {
@@ -89,6 +90,7 @@ const X12_850: X12SetLoopSpec = {
 /** Loop specs by transaction set id (ST01). */
 export const X12_LOOP_SPECS: Readonly<Record<string, X12SetLoopSpec>> = {
   '850': X12_850,
+  ...LOGISTICS_LOOP_SPECS,
 };
 
 /* ---------------------------------------------------------------- compiled form */

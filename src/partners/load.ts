@@ -4,10 +4,16 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { Ajv } from 'ajv';
 import { GatewayError } from '../errors.js';
 import type { Partner, X12InterchangeId } from './partner.js';
+import { X12_ENVELOPE_SCHEMA, normaliseEnvelope } from './x12-envelope.js';
+import { normaliseSftp, sftpProblemsAcross, sftpSchema, type SftpFileBlock } from './sftp-settings.js';
+import { as2ProblemsAcross, as2Schema, normaliseAs2, type As2FileBlock } from './as2-settings.js';
+import { dirname } from 'node:path';
+import { DEFAULT_GUIDE_SEVERITY, NEW_PARTNER_GUIDE_SEVERITY } from '../validation/guides/index.js';
+import { csvSchema, edifactIndex, edifactProblemsAcross, edifactSchema, normaliseCsv, normaliseEdifact } from './edifact-settings.js';
 
 const partnerSchema = {
   type: 'object',
-  required: ['id', 'name', 'x12'],
+  required: ['id', 'name'],
   additionalProperties: false,
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
@@ -30,6 +36,7 @@ const partnerSchema = {
             },
           },
         },
+        envelope: X12_ENVELOPE_SCHEMA,
       },
     },
     acknowledgements: {
@@ -37,14 +44,46 @@ const partnerSchema = {
       additionalProperties: false,
       properties: {
         functional: { type: 'boolean' },
+        functionalType: { enum: ['997', '999'] },
         ta1: { enum: ['never', 'on-error', 'always', 'as-requested'] },
       },
     },
     duplicates: {
       type: 'object',
       additionalProperties: false,
-      properties: { interchange: { enum: ['reject', 'accept'] } },
+      properties: {
+        file: { enum: ['reject', 'flag', 'accept'] },
+        interchange: { enum: ['reject', 'flag', 'accept'] },
+        interchangeWindowDays: { type: 'integer', minimum: 1, maximum: 3650 },
+        controlNumbers: { enum: ['reject', 'flag', 'accept'] },
+        businessDocument: { enum: ['reject', 'flag', 'accept'] },
+      },
     },
+    validation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { guide: { enum: ['error', 'warning', 'ignore'] } },
+    },
+    sftp: sftpSchema,
+    as2: as2Schema,
+    outbound: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        channel: { enum: ['outbox', 'sftp', 'as2'] },
+        retry: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+            initialBackoffMs: { type: 'integer', minimum: 0 },
+            maxBackoffMs: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+    },
+    edifact: edifactSchema,
+    csv: csvSchema,
     documents: {
       type: 'object',
       propertyNames: { pattern: '^[0-9A-Za-z]{3,6}$' },
@@ -76,6 +115,8 @@ export interface PartnerDirectory {
   get(id: string): Partner | undefined;
   /** The partner that sends with ISA05/ISA06 = qualifier/id (ids compared trimmed, case-sensitive as X12 says). */
   byX12(qualifier: string, id: string): Partner | undefined;
+  /** The partner that sends with UNB S002 0004/0007 = id/qualifier (an entry without qualifier matches any). */
+  byEdifact(id: string, qualifier: string): Partner | undefined;
 }
 
 /**
@@ -107,13 +148,14 @@ export function readPartners(dir: string, ctx: PartnerCheckContext): { partners:
       }
       continue;
     }
-    const p = raw as Omit<Partner, 'file'> & Partial<Pick<Partner, 'acknowledgements' | 'duplicates' | 'documents'>>;
+    const p = raw as Omit<Partner, 'file' | 'outbound'> & Partial<Pick<Partner, 'acknowledgements' | 'duplicates' | 'documents'>> & { outbound?: Partial<Partner['outbound']> };
     const stem = basename(f).replace(/\.ya?ml$/, '');
     if (p.id !== stem) problems.push(`partners/${f}: /id "${p.id}" must equal the file name "${stem}"`);
     const other = seenIds.get(p.id);
     if (other) problems.push(`partners/${f}: /id "${p.id}" is also used by partners/${other}`);
     seenIds.set(p.id, f);
-    p.x12.interchangeIds.forEach((x, i) => {
+    if (!p.x12 && !(raw as { edifact?: unknown }).edifact && !(raw as { csv?: unknown }).csv) problems.push(`partners/${f}: needs at least one of x12, edifact or csv (the ids or files the partner sends)`);
+    (p.x12?.interchangeIds ?? []).forEach((x, i) => {
       const key = `${x.qualifier}/${x.id.trim()}`;
       const owner = seenX12.get(key);
       if (owner) problems.push(`partners/${f}: /x12/interchangeIds/${i} ${key} is also claimed by partners/${owner}`);
@@ -126,16 +168,37 @@ export function readPartners(dir: string, ctx: PartnerCheckContext): { partners:
         if (!ctx.destinationNames.has(d)) problems.push(`partners/${f}: /documents/${doc}/destinations/${i} "${d}" is not a configured destination (known: ${[...ctx.destinationNames].sort().join(', ')})`);
       }
     }
+    const { sftp, problems: sftpProblems } = normaliseSftp((raw as { sftp?: SftpFileBlock }).sftp, p.outbound?.channel, `partners/${f}`);
+    problems.push(...sftpProblems);
+    const { as2, problems: as2Problems } = normaliseAs2((raw as { as2?: As2FileBlock }).as2, p.outbound?.channel, `partners/${f}`, dirname(dir));
+    problems.push(...as2Problems);
+    const { csv, problems: csvProblems } = normaliseCsv((raw as { csv?: unknown }).csv, `partners/${f}`, ctx);
+    problems.push(...csvProblems);
+    const x12Ids = (p.x12?.interchangeIds ?? []).map((x) => ({ qualifier: x.qualifier, id: x.id.trim() }));
+    const { envelope, problems: envelopeProblems } = normaliseEnvelope((p.x12 as { envelope?: Parameters<typeof normaliseEnvelope>[0] } | undefined)?.envelope, x12Ids, `partners/${f}`);
+    problems.push(...envelopeProblems);
     partners.push({
       id: p.id,
       name: p.name,
-      x12: { interchangeIds: p.x12.interchangeIds.map((x) => ({ qualifier: x.qualifier, id: x.id.trim() })) },
-      acknowledgements: { functional: p.acknowledgements?.functional ?? true, ta1: p.acknowledgements?.ta1 ?? 'on-error' },
-      duplicates: { interchange: p.duplicates?.interchange ?? 'reject' },
+      x12: { interchangeIds: x12Ids, ...(envelope ? { envelope } : {}) },
+      edifact: normaliseEdifact((raw as { edifact?: unknown }).edifact),
+      ...(csv ? { csv } : {}),
+      acknowledgements: { functional: p.acknowledgements?.functional ?? true, functionalType: p.acknowledgements?.functionalType ?? '997', ta1: p.acknowledgements?.ta1 ?? 'on-error' },
+      duplicates: {
+        file: p.duplicates?.file ?? 'reject', interchange: p.duplicates?.interchange ?? 'reject', interchangeWindowDays: p.duplicates?.interchangeWindowDays ?? 365,
+        controlNumbers: p.duplicates?.controlNumbers ?? 'reject', businessDocument: p.duplicates?.businessDocument ?? 'flag',
+      },
+      validation: { guide: p.validation?.guide ?? DEFAULT_GUIDE_SEVERITY },
       documents: Object.fromEntries(Object.entries(documents).map(([k, v]) => [k, { map: v.map, destinations: v.destinations ?? ['erp'] }])),
+      outbound: { channel: p.outbound?.channel ?? 'outbox', retry: { ...(p.outbound?.retry ?? {}) } },
+      ...(sftp ? { sftp } : {}),
+      ...(as2 ? { as2 } : {}),
       file: path,
     });
   }
+  problems.push(...sftpProblemsAcross(partners));
+  problems.push(...as2ProblemsAcross(partners));
+  problems.push(...edifactProblemsAcross(partners));
   return { partners, problems };
 }
 
@@ -154,10 +217,12 @@ export function partnerDirectory(partners: Partner[]): PartnerDirectory {
   const byId = new Map(partners.map((p) => [p.id, p]));
   const byX12 = new Map<string, Partner>();
   for (const p of partners) for (const x of p.x12.interchangeIds) byX12.set(`${x.qualifier}/${x.id}`, p);
+  const byEdifact = edifactIndex(partners);
   return {
     list: () => [...byId.values()],
     get: (id) => byId.get(id),
     byX12: (qualifier, id) => byX12.get(`${qualifier.trim()}/${id.trim()}`),
+    byEdifact,
   };
 }
 
@@ -167,7 +232,7 @@ export function partnerDirectory(partners: Partner[]): PartnerDirectory {
  * Written atomically (temp then rename).
  * @throws GatewayError EDIGATE_PARTNER_EXISTS when the file exists, EDIGATE_PARTNER_INVALID for a bad id.
  */
-export function writeNewPartner(dir: string, input: { id: string; name?: string; x12: X12InterchangeId[] }): string {
+export function writeNewPartner(dir: string, input: { id: string; name?: string; x12: X12InterchangeId[]; edifact?: Array<{ id: string; qualifier: string }> }): string {
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(input.id)) {
     throw new GatewayError('EDIGATE_PARTNER_INVALID', `id "${input.id}" must be lowercase letters, digits, ".", "_" or "-" (at most 64)`);
   }
@@ -176,20 +241,37 @@ export function writeNewPartner(dir: string, input: { id: string; name?: string;
       throw new GatewayError('EDIGATE_PARTNER_INVALID', `X12 id "${x.qualifier}:${x.id}" must be QUAL:ID with a 2-character qualifier and an id of 1 to 15 characters`);
     }
   }
+  const edifact = input.edifact ?? [];
+  for (const x of edifact) {
+    if (x.id.length < 1 || x.id.length > 35 || x.qualifier.length > 4) {
+      throw new GatewayError('EDIGATE_PARTNER_INVALID', `EDIFACT id "${x.id}${x.qualifier ? ':' + x.qualifier : ''}" must be ID[:QUAL], the UNB S002 0004 id (1 to 35 characters) and its 0007 qualifier (up to 4)`);
+    }
+  }
+  if (input.x12.length === 0 && edifact.length === 0) throw new GatewayError('EDIGATE_PARTNER_INVALID', 'give at least one --x12 or --edifact id');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${input.id}.yaml`);
   if (existsSync(path)) throw new GatewayError('EDIGATE_PARTNER_EXISTS', path);
   const doc = {
     id: input.id,
     name: input.name ?? input.id,
-    x12: { interchangeIds: input.x12 },
+    ...(input.x12.length ? { x12: { interchangeIds: input.x12 } } : {}),
+    ...(edifact.length ? { edifact: { interchangeIds: edifact.map((x) => (x.qualifier ? { id: x.id, qualifier: x.qualifier } : { id: x.id })), contrl: 'as-requested' } } : {}),
     acknowledgements: { functional: true, ta1: 'on-error' },
-    duplicates: { interchange: 'reject' },
-    documents: { '850': { map: 'x12-850-order', destinations: ['erp'] } },
+    duplicates: { file: 'reject', interchange: 'reject', interchangeWindowDays: 365, controlNumbers: 'reject', businessDocument: 'flag' },
+    validation: { guide: NEW_PARTNER_GUIDE_SEVERITY },
+    documents: {
+      ...(input.x12.length ? { '850': { map: 'x12-850-order', destinations: ['erp'] } } : {}),
+      ...(edifact.length ? { ORDERS: { map: 'edifact-orders-order', destinations: ['erp'] } } : {}),
+    },
   };
   const header = `# Trading partner ${input.id}. Checked by "edigate partners check".\n` +
     `# acknowledgements.ta1: never | on-error | always | as-requested (ISA14)\n` +
-    `# duplicates.interchange: reject | accept (same ISA13 from the same sender)\n`;
+    `# duplicates.<layer>: reject | flag | accept; layers: file (same bytes), interchange (same ISA13 from the same sender\n` +
+    `#   to the same receiver within interchangeWindowDays), controlNumbers (GS06/ST02 repeated inside an interchange),\n` +
+    `#   businessDocument (same document type + business reference + revision; default flag)\n` +
+    `# validation.guide: error | warning | ignore (implementation-guide findings reject the set, are noted in the 997 as\n` +
+    `#   AK5 E while the document is delivered, or are not checked; ignore when the key is absent)\n` +
+    (edifact.length ? `# edifact.contrl: never | on-error | always | as-requested (UNB 0031)\n` : '');
   const tmp = join(dir, `.${input.id}.yaml.tmp`);
   writeFileSync(tmp, header + stringifyYaml(doc));
   renameSync(tmp, path);
@@ -209,6 +291,7 @@ export function reloadablePartnerDirectory(initial: Partner[]): ReloadablePartne
     list: () => current.list(),
     get: (id) => current.get(id),
     byX12: (q, id) => current.byX12(q, id),
+    byEdifact: (id, q) => current.byEdifact(id, q),
     replace(partners) {
       current = partnerDirectory(partners);
     },

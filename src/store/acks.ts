@@ -19,6 +19,15 @@ export interface AckRow {
   path: string | null;
   content: string | null;
   createdAt: string;
+  /** Inbound acknowledgements: the document we sent that it answers (null: answers nothing we sent, or not yet known). */
+  outboundDocumentId?: number | null;
+  /** Inbound acknowledgements: when it arrived (null while still expected). */
+  receivedAt?: string | null;
+  /** Inbound CONTRL: the acknowledgement of ours it answers (matched by the UNB 0020 its UCI quotes), null when unmatched. */
+  answersAckId?: number | null;
+  /** Outbound acknowledgement: the status of the partner's answer to it (a CONTRL), and when it came. */
+  answeredStatus?: string | null;
+  answeredAt?: string | null;
 }
 
 /** Maps an X12 acknowledgement code (AK9/AK5/TA104) to the ledger status. */
@@ -39,16 +48,26 @@ export function acksRepo(db: Db) {
     @groupControlNumberSent, @fileName, @path, @content, @createdAt)`);
   const cols = `id, direction, kind, partner_id AS partnerId, interchange_id AS interchangeId, group_control_number AS groupControlNumber,
     ack_code AS ackCode, status, interchange_control_number AS interchangeControlNumber, group_control_number_sent AS groupControlNumberSent,
-    file_name AS fileName, path, content, created_at AS createdAt`;
+    file_name AS fileName, path, content, created_at AS createdAt, outbound_document_id AS outboundDocumentId, received_at AS receivedAt,
+    answers_ack_id AS answersAckId, answered_status AS answeredStatus, answered_at AS answeredAt`;
   const ofInterchange = db.prepare(`SELECT ${cols} FROM acks WHERE interchange_id = ? ORDER BY id`);
-  const ofFile = db.prepare(`SELECT ${cols} FROM acks WHERE interchange_id IN (SELECT id FROM interchanges WHERE file_id = ?) ORDER BY id`);
+  const ofFilePage = db.prepare(`SELECT ${cols} FROM acks WHERE interchange_id IN (SELECT id FROM interchanges WHERE file_id = ?) AND id > ? ORDER BY id LIMIT ?`);
   return {
     insert(row: Omit<AckRow, 'id'>): number {
       return Number(insert.run(row).lastInsertRowid);
     },
-    /** The acknowledgements recorded for a file's interchanges, one at a time (memory does not grow with the file). */
-    iterateForFile(fileId: number): IterableIterator<AckRow> {
-      return ofFile.iterate(fileId) as IterableIterator<AckRow>;
+    /**
+     * The acknowledgements recorded for a file's interchanges, read 256 at a time (memory does not grow with the
+     * file, and no statement stays open, so the caller may write to the store between rows).
+     */
+    *iterateForFile(fileId: number): Generator<AckRow> {
+      let after = 0;
+      for (;;) {
+        const page = ofFilePage.all(fileId, after, 256) as AckRow[];
+        yield* page;
+        if (page.length < 256) return;
+        after = page[page.length - 1]!.id;
+      }
     },
     ofInterchange(id: number): AckRow[] {
       return ofInterchange.all(id) as AckRow[];

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants as fsConstants, createWriteStream, existsSync, mkdirSync, promises as fsp } from 'node:fs';
+import { closeSync, constants as fsConstants, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, promises as fsp, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -79,6 +79,34 @@ export async function archiveBuffer(archiveDir: string, bytes: Buffer): Promise<
     return await settle(archiveDir, tmp, createHash('sha256').update(bytes).digest('hex'), bytes.length);
   } catch (err) {
     await fsp.rm(tmp, { force: true });
+    throw new GatewayError('EDIGATE_ARCHIVE_FAILED', (err as Error).message, { cause: err });
+  }
+}
+
+/**
+ * Synchronous archiveBuffer for small files written inside a store transaction (acknowledgements, outbound
+ * documents): same layout and guarantees (fsynced before the rename).
+ * @throws GatewayError EDIGATE_ARCHIVE_FAILED
+ */
+export function archiveBufferSync(archiveDir: string, bytes: Buffer): { sha256: string; size: number; path: string } {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const path = archivePath(archiveDir, sha256);
+  if (existsSync(path)) return { sha256, size: bytes.length, path };
+  const tmpDir = join(archiveDir, 'tmp');
+  try {
+    mkdirSync(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    const fd = openSync(tmp, 'wx');
+    try {
+      writeFileSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    mkdirSync(join(archiveDir, sha256.slice(0, 2), sha256.slice(2, 4)), { recursive: true });
+    renameSync(tmp, path);
+    return { sha256, size: bytes.length, path };
+  } catch (err) {
     throw new GatewayError('EDIGATE_ARCHIVE_FAILED', (err as Error).message, { cause: err });
   }
 }

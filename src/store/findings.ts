@@ -12,7 +12,7 @@ export interface FindingRow {
   severity: string;
   level: string;
   message: string;
-  /** Acknowledgement codes carried by the finding (ta1, ak9, ak5, segment, element). */
+  /** Acknowledgement codes carried by the finding (ta1, ak9, ak5, segment, element, contrl), the CSV line number (line), the original of a duplicate (duplicateOf). */
   detail: Record<string, unknown> | null;
   byteOffset: number | null;
 }
@@ -36,6 +36,9 @@ export function findingsRepo(db: Db) {
       if (f.ak5) detail.ak5 = f.ak5;
       if (f.segment) detail.segment = f.segment;
       if (f.element) detail.element = f.element;
+      if (f.contrl) detail.contrl = f.contrl;
+      if (f.line !== undefined) detail.line = f.line;
+      if (f.duplicateOf) detail.duplicateOf = f.duplicateOf;
       insert.run({
         fileId: where.fileId,
         interchangeId: where.interchangeId ?? null,

@@ -62,6 +62,9 @@ export function interchangesRepo(db: Db) {
     set_count = @setCount, byte_end = @byteEnd WHERE id = @id`);
   const previous = db.prepare(`SELECT ${COLUMNS} FROM interchanges i WHERE i.sender_qualifier = ? AND i.sender_id = ? AND i.control_number = ?
     AND i.id <> ? AND i.status NOT IN ('rejected', 'duplicate', 'unknown_partner', 'receiving') ORDER BY i.id LIMIT 1`);
+  const previousWithin = db.prepare(`SELECT ${COLUMNS} FROM interchanges i WHERE i.sender_qualifier = @senderQualifier AND i.sender_id = @senderId
+    AND i.receiver_qualifier = @receiverQualifier AND i.receiver_id = @receiverId AND i.control_number = @controlNumber AND i.received_at >= @since
+    AND i.status NOT IN ('rejected', 'duplicate', 'unknown_partner', 'receiving') ORDER BY i.id LIMIT 1`);
   const byId = db.prepare(`SELECT ${COLUMNS} FROM interchanges i WHERE i.id = ?`);
   const byFile = db.prepare(`SELECT ${COLUMNS} FROM interchanges i WHERE i.file_id = ? ORDER BY i.id`);
   return {
@@ -74,6 +77,13 @@ export function interchangesRepo(db: Db) {
     /** An earlier interchange from the same sender with the same ISA13 that was accepted (duplicate detection). */
     findPrevious(senderQualifier: string, senderId: string, controlNumber: string, exceptId: number): InterchangeRow | undefined {
       return previous.get(senderQualifier, senderId, controlNumber, exceptId) as InterchangeRow | undefined;
+    },
+    /**
+     * An earlier accepted interchange with the same ISA13 (UNB 0020) from the same sender to the same receiver, received
+     * at or after `since` (ISO-8601): the interchange layer of duplicate detection (src/validation/duplicates.ts).
+     */
+    findPreviousWithin(k: { senderQualifier: string; senderId: string; receiverQualifier: string; receiverId: string; controlNumber: string; since: string }): InterchangeRow | undefined {
+      return previousWithin.get(k) as InterchangeRow | undefined;
     },
     get(id: number): InterchangeRow | undefined {
       return byId.get(id) as InterchangeRow | undefined;

@@ -11,6 +11,7 @@
  * - `ak5`: AK502..AK506 transaction set syntax error code (X12 997 AK5, code list 718).
  * - `ak304`: AK304 segment syntax error code (X12 997 AK3, code list 720).
  * - `ak403`: AK403 data element syntax error code (X12 997 AK4, code list 723).
+ * - `contrl`: UN/EDIFACT syntax error code (service code list 0085) of the CONTRL UCI/UCF/UCM/UCS/UCD.
  *
  * test/x12/codes.test.ts checks that codes are unique and every entry is well formed.
  */
@@ -26,6 +27,8 @@ export interface FindingCodeSpec {
   ak5?: string;
   ak304?: string;
   ak403?: string;
+  /** UN/EDIFACT syntax error code (service code list 0085) put in the CONTRL. */
+  contrl?: string;
 }
 
 export const FINDING_CODES = {
@@ -229,12 +232,71 @@ export const FINDING_CODES = {
   FILE_UNREADABLE: { level: 'file', severity: 'error', summary: 'The file cannot be read (missing, not a regular file, or no permission)' },
   FILE_NOT_EDI: { level: 'file', severity: 'error', summary: 'The file does not start with an X12 ISA or an EDIFACT UNA/UNB' },
   FILE_FORMAT_UNSUPPORTED: { level: 'file', severity: 'error', summary: 'The file is in a format this gateway does not read yet' },
-  FILE_DUPLICATE_CONTENT: { level: 'file', severity: 'error', summary: 'The same bytes were received and accepted before; not processed again' },
+  FILE_DUPLICATE_CONTENT: { level: 'file', severity: 'error', summary: 'The same bytes were received and accepted before (not processed again, or flagged: partner policy duplicates.file)' },
+  BUSINESS_DOCUMENT_DUPLICATE: { level: 'transaction', severity: 'warning', summary: 'The same business document (type, business reference, revision) was received before (not delivered again, or flagged: partner policy duplicates.businessDocument)' },
   X12_PARTNER_UNKNOWN: { level: 'interchange', severity: 'error', summary: 'No trading partner has the ISA05/ISA06 sender id', ta1: '006' },
   X12_SET_NOT_SUPPORTED: { level: 'transaction', severity: 'error', summary: 'The transaction set is not configured for this partner', ak5: '1' },
   MAP_NOT_FOUND: { level: 'transaction', severity: 'error', summary: 'The map named by the partner for this document type is not loaded' },
   MAP_FAILED: { level: 'transaction', severity: 'error', summary: 'The map failed on this transaction set' },
   CANONICAL_INVALID: { level: 'transaction', severity: 'error', summary: 'The map produced a canonical message that does not match its schema' },
+
+  // ---- UN/EDIFACT (ISO 9735) envelope and syntax: CONTRL 0085 codes ----
+  EDIFACT_DATA_OUTSIDE_INTERCHANGE: { level: 'file', severity: 'warning', summary: 'Data before, between or after EDIFACT interchanges was ignored', contrl: '33' },
+  EDIFACT_NOT_EDIFACT: { level: 'file', severity: 'error', summary: 'No EDIFACT interchange (UNA/UNB) or message (UNH) found' },
+  EDIFACT_UNA_INVALID: { level: 'interchange', severity: 'error', summary: 'The UNA service string advice has an invalid or repeated service character', contrl: '20' },
+  EDIFACT_SYNTAX_UNSUPPORTED: { level: 'interchange', severity: 'error', summary: 'The UNB syntax identifier or version is not supported', contrl: '2' },
+  EDIFACT_UNB_INVALID: { level: 'interchange', severity: 'error', summary: 'A UNB data element is missing or invalid', contrl: '13' },
+  EDIFACT_UNB_UNTERMINATED: { level: 'interchange', severity: 'error', summary: 'The UNB has no segment terminator: it runs into the next segment', contrl: '13' },
+  EDIFACT_UNB_MISSING: { level: 'interchange', severity: 'warning', summary: 'A message was received without an interchange envelope (UNB/UNZ)' },
+  EDIFACT_INVALID_CHARACTER: { level: 'element', severity: 'error', summary: 'A character outside the repertoire of the syntax level (UNOA, UNOB...)', contrl: '21' },
+  EDIFACT_SEGMENT_UNREADABLE: { level: 'segment', severity: 'error', summary: 'A segment holds a control character or cannot be read', contrl: '21' },
+  EDIFACT_SEGMENT_UNTERMINATED: { level: 'interchange', severity: 'warning', summary: 'The last segment of the file has no segment terminator', contrl: '13' },
+  EDIFACT_SEGMENT_TOO_LONG: { level: 'interchange', severity: 'error', summary: 'A segment exceeds the maximum segment length (missing terminator?)', contrl: '13' },
+  EDIFACT_SEGMENT_OUTSIDE_MESSAGE: { level: 'interchange', severity: 'error', summary: 'A segment appears outside a message (not between UNH and UNT)', contrl: '33' },
+  EDIFACT_GROUPS_AND_MESSAGES_MIXED: { level: 'interchange', severity: 'error', summary: 'Functional groups and messages outside groups are mixed in one interchange', contrl: '30' },
+  EDIFACT_INTERCHANGE_EMPTY: { level: 'interchange', severity: 'error', summary: 'The interchange holds no message', contrl: '32' },
+  EDIFACT_UNZ_MISSING: { level: 'interchange', severity: 'error', summary: 'The interchange ends without a UNZ trailer', contrl: '13' },
+  EDIFACT_UNZ_COUNT_MISMATCH: { level: 'interchange', severity: 'error', summary: 'UNZ 0036 does not match the number of messages (or groups)', contrl: '29' },
+  EDIFACT_UNZ_REFERENCE_MISMATCH: { level: 'interchange', severity: 'error', summary: 'UNZ 0020 does not match UNB 0020', contrl: '28' },
+  EDIFACT_UNG_INVALID: { level: 'group', severity: 'error', summary: 'A UNG data element is missing or invalid', contrl: '13' },
+  EDIFACT_UNE_MISSING: { level: 'group', severity: 'error', summary: 'The group ends without a UNE trailer', contrl: '13' },
+  EDIFACT_UNE_COUNT_MISMATCH: { level: 'group', severity: 'error', summary: 'UNE 0060 does not match the number of messages in the group', contrl: '29' },
+  EDIFACT_UNE_REFERENCE_MISMATCH: { level: 'group', severity: 'error', summary: 'UNE 0048 does not match UNG 0048', contrl: '28' },
+  EDIFACT_GROUP_EMPTY: { level: 'group', severity: 'error', summary: 'The group holds no message', contrl: '32' },
+  EDIFACT_UNH_INVALID: { level: 'transaction', severity: 'error', summary: 'UNH message reference or S009 type, version, release or agency is missing', contrl: '13' },
+  EDIFACT_UNT_MISSING: { level: 'transaction', severity: 'error', summary: 'The message ends without a UNT trailer', contrl: '13' },
+  EDIFACT_UNT_COUNT_MISMATCH: { level: 'transaction', severity: 'error', summary: 'UNT 0074 does not match the number of segments from UNH to UNT', contrl: '29' },
+  EDIFACT_UNT_REFERENCE_MISMATCH: { level: 'transaction', severity: 'error', summary: 'UNT 0062 does not match UNH 0062', contrl: '28' },
+  EDIFACT_MESSAGE_DUPLICATE_REFERENCE: { level: 'transaction', severity: 'error', summary: 'The message reference number is used twice in the interchange', contrl: '26' },
+  EDIFACT_MANDATORY_SEGMENT_MISSING: { level: 'segment', severity: 'error', summary: 'A mandatory segment (BGM after UNH) is missing', contrl: '13' },
+  EDIFACT_DATE_FORMAT_MISSING: { level: 'element', severity: 'error', summary: 'A DTM date/time is sent without its format code (C507 2379)', contrl: '13' },
+  EDIFACT_PARTNER_UNKNOWN: { level: 'interchange', severity: 'error', summary: 'No trading partner has the UNB sender identification', contrl: '23' },
+  EDIFACT_SENDER_MISMATCH: { level: 'interchange', severity: 'error', summary: 'The UNB sender does not belong to the trading partner the file came from', contrl: '23' },
+  EDIFACT_DUPLICATE_INTERCHANGE: { level: 'interchange', severity: 'error', summary: 'The interchange control reference was already received from this partner', contrl: '26' },
+  EDIFACT_MESSAGE_NOT_SUPPORTED: { level: 'transaction', severity: 'error', summary: 'The message type is not configured for this partner (no agreement)', contrl: '17' },
+  EDIFACT_CONTRL_RECEIVED: { level: 'transaction', severity: 'warning', summary: 'A CONTRL from the partner reports an interchange of ours rejected' },
+  EDIFACT_CONTRL_UNMATCHED: { level: 'transaction', severity: 'warning', summary: 'A CONTRL from the partner answers no interchange we recorded sending' },
+
+  // ---- CSV files (partner column maps) ----
+  CSV_ROW_INVALID: { level: 'segment', severity: 'error', summary: 'A CSV row cannot be read or misses a required value (line number in the message)' },
+  CSV_FILE_EMPTY: { level: 'file', severity: 'error', summary: 'The CSV file holds no data row' },
+  CSV_FILE_REJECTED: { level: 'file', severity: 'error', summary: 'The CSV file was rejected because of bad rows (partner policy csv.badRows: reject-file)' },
+  CSV_MAP_MISSING: { level: 'file', severity: 'error', summary: 'The partner has no CSV map (partners/<id>.yaml csv.map) or the map is not loaded' },
+
+  // ---- X12 implementation-guide checks (src/validation/guides/); severity from the partner's validation.guide ----
+  X12_GUIDE_SEGMENT_MISSING: { level: 'segment', severity: 'error', summary: 'A mandatory segment or loop of the transaction set is missing', ak5: '5', ak304: '3' },
+  X12_GUIDE_ELEMENT_MISSING: { level: 'element', severity: 'error', summary: 'A mandatory data element the maps read is empty', ak5: '5', ak304: '8', ak403: '1' },
+  X12_GUIDE_ELEMENT_TOO_SHORT: { level: 'element', severity: 'error', summary: 'A data element the maps read is shorter than its minimum length', ak5: '5', ak304: '8', ak403: '4' },
+  X12_GUIDE_ELEMENT_TOO_LONG: { level: 'element', severity: 'error', summary: 'A data element the maps read is longer than its maximum length', ak5: '5', ak304: '8', ak403: '5' },
+  X12_GUIDE_CODE_INVALID: { level: 'element', severity: 'error', summary: 'A data element holds a code that is not in its X12 code list', ak5: '5', ak304: '8', ak403: '7' },
+  X12_GUIDE_TOTAL_MISMATCH: {
+    level: 'element',
+    severity: 'error',
+    summary: 'A control total (CTT01 line count, CTT02 hash total, 810 TDS01) disagrees with the lines of the set',
+    ak5: '5',
+    ak304: '8',
+    ak403: '7',
+  },
 } as const satisfies Record<string, FindingCodeSpec>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
@@ -263,6 +325,7 @@ export function makeFinding(
   if (spec.ta1 !== undefined) f.ta1 = spec.ta1;
   if (spec.ak9 !== undefined) f.ak9 = spec.ak9;
   if (spec.ak5 !== undefined) f.ak5 = spec.ak5;
+  if (spec.contrl !== undefined) f.contrl = spec.contrl;
   if (extra) {
     const { segment, element, ...rest } = extra;
     Object.assign(f, rest);

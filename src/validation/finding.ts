@@ -18,6 +18,8 @@ export interface SegmentNote {
   loopId?: string;
   /** AK304 segment syntax error code: 1 unrecognized segment ID, 2 unexpected, 3 mandatory missing, 8 has data element errors... */
   code: string;
+  /** IK304 code the 999 uses instead of `code` for an implementation-guide finding (005010X231A1 I-codes, e.g. I6, I7). */
+  implementationCode?: string;
 }
 
 /** AK4 detail (X12.5 997 AK4: element position, component position, reference number, AK403 code, copy of bad data). */
@@ -32,6 +34,8 @@ export interface ElementNote {
   code: string;
   /** Copy of the bad data element (AK404), at most 99 characters. */
   badValue?: string;
+  /** IK403 code the 999 uses instead of `code` for an implementation-guide finding (005010X231A1 I-codes, e.g. I12 pattern match failure). */
+  implementationCode?: string;
 }
 
 export interface Finding {
@@ -47,10 +51,18 @@ export interface Finding {
   ak9?: string;
   /** AK502..AK506 transaction set syntax error code (X12 997 AK5). */
   ak5?: string;
+  /** IK502..IK506 code the 999 uses instead of `ak5` (005010X231A1 I5 implementation one or more segments in error). */
+  ik5?: string;
   /** AK3 detail for segment- and element-level findings. */
   segment?: SegmentNote;
   /** AK4 detail for element-level findings (always together with `segment`). */
   element?: ElementNote;
   /** Byte offset in the received file where the problem was seen. */
   offset?: number;
+  /** UN/EDIFACT syntax error code (service code list 0085) the CONTRL carries for this finding (UCI, UCF, UCM, UCS or UCD 0085). */
+  contrl?: string;
+  /** 1-based line number in the received file (CSV rows). */
+  line?: number;
+  /** For a duplicate: the original it repeats (file id, interchange id or message id). */
+  duplicateOf?: { kind: 'file' | 'interchange' | 'message'; id: number | string };
 }

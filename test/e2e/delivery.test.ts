@@ -120,6 +120,7 @@ describe('delivery to the ERP through the gateway', () => {
     const db = first.gw.store.db;
     db.prepare(`UPDATE files SET status = 'received', processed_at = NULL WHERE id = ?`).run(summary.fileId);
     db.prepare(`UPDATE deliveries SET state = 'held'`).run();
+    db.prepare(`DELETE FROM transmissions`).run();
     db.prepare(`DELETE FROM acks`).run();
     await first.gw.stop();
 

@@ -106,6 +106,6 @@ describe('standard map functions', () => {
   });
 
   it('are registered by their names', () => {
-    expect(Object.keys(MAP_FUNCTIONS).sort()).toEqual(['decimal', 'implied', 'isoDate', 'named', 'pairs', 'record', 'records', 'valueOf']);
+    expect(Object.keys(MAP_FUNCTIONS).sort()).toEqual(['amount', 'decimal', 'implied', 'isoDate', 'isoDateTime', 'named', 'pairs', 'record', 'records', 'valueOf']);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayError, isGatewayError } from '../../src/errors.js';
 import { applyMap, loadMaps, mapAndValidate } from '../../src/mapping/maps.js';
+import { canonicalTypeNames } from '../../src/canonical/index.js';
 import { PRODUCT_MAPS } from './helpers.js';
 
 let root: string;
@@ -87,7 +88,7 @@ describe('loadMaps', () => {
     writeMap(dir, 'no-expected', { 'expected.json': null });
     const problems = await problemsOf([dir]);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toBe(`${join(dir, 'bad-type', 'map.yaml')}: field "messageType" "ordr" is not a canonical message type (known: order)`);
+    expect(problems[0]).toBe(`${join(dir, 'bad-type', 'map.yaml')}: field "messageType" "ordr" is not a canonical message type (known: ${canonicalTypeNames().join(', ')})`);
     expect(problems[1]).toBe(`${join(dir, 'no-expected', 'expected.json')}: missing (the expected canonical output of the example)`);
   });
 
@@ -110,7 +111,7 @@ describe('loadMaps', () => {
     const problems = await problemsOf([dir]);
     const at = (m: string) => join(dir, m, 'map.yaml');
     expect(problems).toEqual([
-      `${at('m1')}: unknown field "colour" (known: name, description, standard, documentType, messageType, example, expected, lookups)`,
+      `${at('m1')}: unknown field "colour" (known: name, description, standard, documentType, messageType, example, expected, lookups, csv)`,
       `${at('m1')}: field "name" is "other" but the folder is "m1" (they must be equal)`,
       `${at('m1')}: field "standard" must be one of X12, EDIFACT, CSV: "X13"`,
       `${at('m2')}: field "description" is required`,

@@ -84,8 +84,8 @@ describe('buildX12MapInput', () => {
   });
 
   it('gives a set id without a loop spec a flat structure', () => {
-    expect(X12_LOOP_SPECS['810']).toBeUndefined();
-    const input = build('ST*810*1~BIG*20240101*INV1~N1*ST*X~N3*ADDR~IT1**1*EA*2~PID*F****D~SE*7*1~', '810');
+    expect(X12_LOOP_SPECS['811']).toBeUndefined();
+    const input = build('ST*811*1~BIG*20240101*INV1~N1*ST*X~N3*ADDR~IT1**1*EA*2~PID*F****D~SE*7*1~', '811');
     expect(Object.keys(input)).toEqual(['setId', 'controlNumber', 'version', 'ST', 'BIG', 'N1', 'N3', 'IT1', 'PID', 'SE']);
     expect(input.N1_loop).toBeUndefined();
   });

@@ -14,8 +14,9 @@ describe('partner files', () => {
     expect(readFileSync(path, 'utf8')).toContain('map: x12-850-order');
     const dirx = loadPartners(dir, ctx);
     const p = dirx.get('acme-retail')!;
-    expect(p.acknowledgements).toEqual({ functional: true, ta1: 'on-error' });
-    expect(p.duplicates).toEqual({ interchange: 'reject' });
+    expect(p.acknowledgements).toEqual({ functional: true, functionalType: '997', ta1: 'on-error' });
+    expect(p.duplicates).toEqual({ file: 'reject', interchange: 'reject', interchangeWindowDays: 365, controlNumbers: 'reject', businessDocument: 'flag' });
+    expect(p.outbound).toEqual({ channel: 'outbox', retry: {} });
     expect(p.documents['850']).toEqual({ map: 'x12-850-order', destinations: ['erp'] });
     expect(dirx.byX12('ZZ', 'ACMERETAIL     ')?.id).toBe('acme-retail');
     expect(() => writeNewPartner(dir, { id: 'acme-retail', x12: [{ qualifier: 'ZZ', id: 'X' }] })).toThrow(GatewayError);
@@ -35,7 +36,7 @@ describe('partner files', () => {
     const { problems } = readPartners(dir, ctx);
     expect(problems).toEqual(expect.arrayContaining([
       expect.stringMatching(/^partners\/one\.yaml: \/acknowledgements\/ta1 must be equal to one of the allowed values/),
-      expect.stringMatching(/^partners\/four\.yaml: \/ must have required property 'x12'/),
+      expect.stringMatching(/^partners\/four\.yaml: needs at least one of x12, edifact or csv/),
       expect.stringMatching(/^partners\/three\.yaml: cannot be parsed/),
     ]));
     // one.yaml is rejected by the schema, so its map and destination are not checked; fix it and they are.

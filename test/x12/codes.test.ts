@@ -6,15 +6,18 @@ describe('finding code catalogue', () => {
   it('is well formed: levels, severities and standard codes', () => {
     const levels = new Set(['file', 'interchange', 'group', 'transaction', 'segment', 'element']);
     for (const [code, spec] of Object.entries(FINDING_CODES) as [string, Record<string, string>][]) {
-      expect(code).toMatch(/^(X12|FILE|MAP|CANONICAL)_[A-Z0-9_]+$/);
+      expect(code).toMatch(/^(X12|FILE|MAP|CANONICAL|EDIFACT|CSV|BUSINESS)_[A-Z0-9_]+$/);
+      // EDIFACT and CSV findings carry CONTRL codes (or none), not TA1/997 codes
+      const x12 = !/^(EDIFACT|CSV)_/.test(code);
+      if (spec.contrl !== undefined) expect(spec.contrl).toMatch(/^\d{1,2}$/);
       expect(levels.has(spec.level ?? '')).toBe(true);
       expect(['error', 'warning']).toContain(spec.severity);
       expect((spec.summary ?? '').length).toBeGreaterThan(10);
       if (spec.ta1 !== undefined) expect(spec.ta1).toMatch(/^0[0-3]\d$/);
       if (spec.ak9 !== undefined) expect(spec.ak9).toMatch(/^\d{1,2}$/);
       if (spec.ak5 !== undefined) expect(spec.ak5).toMatch(/^\d{1,2}$/);
-      if (spec.level === 'interchange') expect(spec.ta1).toBeDefined();
-      if (spec.level === 'element') expect([spec.ak304, spec.ak403, spec.ak5]).toEqual(['8', expect.stringMatching(/^\d$/), '5']);
+      if (x12 && spec.level === 'interchange') expect(spec.ta1).toBeDefined();
+      if (x12 && spec.level === 'element') expect([spec.ak304, spec.ak403, spec.ak5]).toEqual(['8', expect.stringMatching(/^\d$/), '5']);
     }
     expect(isFindingCode('X12_SE_COUNT_MISMATCH')).toBe(true);
     expect(isFindingCode('NOPE')).toBe(false);

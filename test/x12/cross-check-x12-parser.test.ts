@@ -78,6 +78,7 @@ const SKIPPED: Record<string, string> = {
   'oopfactory__850_Example3_Adobe_CLP.txt': 'BOM or blanks before the ISA',
   'oopfactory__850_Example4_Adobe_ShrinkWrapped.txt': 'BOM or blanks before the ISA',
   'oopfactory__850_From_aojuk.txt': 'BOM or blanks before the ISA',
+  'oopfactory__856_Example1.txt': 'BOM or blanks before the ISA',
   'oopfactory__856_Example3.txt': 'BOM or blanks before the ISA',
   'oopfactory__863_essarsteelalgoma.txt': 'BOM or blanks before the ISA',
   'oopfactory__TechnicalAcknowledgment_SampleFromJeffN825.txt': 'BOM or blanks before the ISA',

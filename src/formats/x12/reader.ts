@@ -22,6 +22,7 @@
  */
 import type { Finding } from '../../validation/finding.js';
 import { makeFinding } from '../../validation/codes.js';
+import { businessUnitOfSegment, type BusinessUnit } from '../../acks/business-units.js';
 import type {
   X12GroupAckCode,
   X12GroupHeader,
@@ -37,6 +38,9 @@ import type {
 import { X12Tokenizer, type X12IsaInfo, type X12TokenizerProblem } from './tokenizer.js';
 import { buildInterchangeHeader, validateIsa } from './isa.js';
 import { checkSegment, dateLengthForVersion, isValidDate, isValidTime } from './dictionary.js';
+
+/** Business unit identifiers kept per transaction set (an 837 with more claims is identified by its first 10,000). */
+const MAX_BUSINESS_UNITS = 10_000;
 
 export interface X12ReaderOptions {
   /** Maximum segment length in bytes; longer segments are reported and discarded (default 1 MiB). */
@@ -56,6 +60,8 @@ interface SetCtx {
   detailFindings: number;
   truncated: boolean;
   offsetStart: number;
+  /** Business unit identifiers seen (999 CTX), capped at MAX_BUSINESS_UNITS. */
+  businessUnits: BusinessUnit[];
 }
 
 interface GroupCtx {
@@ -80,6 +86,14 @@ interface InterchangeCtx {
 const INTERCHANGE_SERVICE_SEGMENTS = new Set(['TA1', 'TA3', 'ISB', 'ISE']);
 
 /** Worst severity of a list of findings. */
+/**
+ * AK5 code of a transaction set from its findings (X12.5 997 AK501): R when any is an error, E when there are only
+ * warnings, else A. Exported for the pipeline, which re-applies it after a partner policy relaxed a finding.
+ */
+export function setAckCodeOf(findings: Finding[]): X12SetAckCode {
+  return ackOf(findings);
+}
+
 function ackOf(findings: Finding[]): X12SetAckCode {
   let warn = false;
   for (const f of findings) {
@@ -216,6 +230,10 @@ export class X12Reader {
     if (set) {
       set.segments.push(seg);
       set.count++;
+      if (set.businessUnits.length < MAX_BUSINESS_UNITS) {
+        const unit = businessUnitOfSegment(set.setId, seg, set.count);
+        if (unit) set.businessUnits.push(unit);
+      }
       if (set.detailFindings < this.maxFindings) {
         const found = checkSegment(seg, {
           position: set.count,
@@ -229,7 +247,10 @@ export class X12Reader {
     }
     if (this.orphanSet) return;
     // Interchange-level service segments between ISA and the first GS (TA1, ISB/ISE grade of service, TA3).
-    if (!this.grp && INTERCHANGE_SERVICE_SEGMENTS.has(seg.tag)) return;
+    if (!this.grp && INTERCHANGE_SERVICE_SEGMENTS.has(seg.tag)) {
+      this.handlers.onServiceSegment?.(seg, ic.header);
+      return;
+    }
     if (!ic.strayReported) {
       ic.strayReported = true;
       this.icFinding(
@@ -380,6 +401,7 @@ export class X12Reader {
       detailFindings: 0,
       truncated: false,
       offsetStart: st.offset,
+      businessUnits: [],
     };
     const st03 = st.elements[2];
     if (st03 !== undefined && st03 !== '') ctx.implementationReference = st03;
@@ -433,6 +455,7 @@ export class X12Reader {
     const ackCode = ackOf(set.findings);
     const summary: X12SetSummary = { setId: set.setId, controlNumber: set.controlNumber, ackCode, findings: set.findings };
     if (set.implementationReference !== undefined) summary.implementationReference = set.implementationReference;
+    if (set.businessUnits.length) summary.businessUnits = set.businessUnits;
     grp.sets.push(summary);
     this.handlers.onTransactionSet?.({
       interchange: ic.header,

@@ -1,3 +1,4 @@
+import type { BusinessUnit } from '../../acks/business-units.js';
 import type { Finding } from '../../validation/finding.js';
 
 /**
@@ -89,6 +90,8 @@ export interface X12SetSummary {
   implementationReference?: string;
   ackCode: X12SetAckCode;
   findings: Finding[];
+  /** Business unit identifiers in the set (e.g. BEG03, one CLM01 per claim), for the 999 CTX segment. */
+  businessUnits?: BusinessUnit[];
 }
 
 /** A functional group after its GE (or after its end was forced by a missing trailer). */
@@ -129,4 +132,6 @@ export interface X12ReaderHandlers {
   onInterchangeEnd?(interchange: X12InterchangeResult): void;
   /** Findings not inside any interchange (not EDI, garbage between interchanges, empty file). */
   onFileFinding?(finding: Finding): void;
+  /** Interchange-level service segments between ISA and the first GS: TA1 (an interchange acknowledgement), TA3, ISB, ISE. */
+  onServiceSegment?(segment: X12Segment, interchange: X12InterchangeHeader): void;
 }

@@ -4,6 +4,8 @@ import { sql as delivery } from './003-delivery.js';
 import { sql as as2 } from './004-as2.js';
 import { sql as sftp } from './005-sftp.js';
 import { sql as edifactCsv } from './006-edifact-csv.js';
+import { sql as outbound } from './007-outbound.js';
+import { sql as duplicates } from './008-duplicates.js';
 
 /**
  * Schema migrations, applied in this order; table `schema_migrations` records which ran (by id).
@@ -16,4 +18,6 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '004-as2', sql: as2 },
   { id: '005-sftp', sql: sftp },
   { id: '006-edifact-csv', sql: edifactCsv },
+  { id: '007-outbound', sql: outbound },
+  { id: '008-duplicates', sql: duplicates },
 ];
