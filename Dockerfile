@@ -4,6 +4,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+COPY src/transports/sftp/ssh2-server-sig-algs.cjs ./src/transports/sftp/
 RUN npm ci
 COPY tsconfig.json ./
 COPY src ./src

@@ -16,10 +16,11 @@ import { createGateway, type Gateway } from '../../src/app.js';
 export const FIX = join(import.meta.dirname, '..', 'fixtures', 'x12');
 
 /** Generates a key pair with ssh-keygen (no passphrase); returns the private key path (public: `${path}.pub`). */
-export function keygen(dir: string, name: string, type: 'ed25519' | 'rsa' | 'ecdsa'): string {
+export function keygen(dir: string, name: string, type: 'ed25519' | 'rsa' | 'ecdsa', bits?: number): string {
   const path = join(dir, name);
   const args = ['-q', '-t', type, '-N', '', '-C', `${name}@test`, '-f', path];
-  if (type === 'rsa') args.push('-b', '3072');
+  if (type === 'rsa') args.push('-b', String(bits ?? 3072));
+  else if (type === 'ecdsa' && bits) args.push('-b', String(bits));
   const r = spawnSync('ssh-keygen', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
   return path;
