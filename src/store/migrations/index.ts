@@ -6,6 +6,8 @@ import { sql as sftp } from './005-sftp.js';
 import { sql as edifactCsv } from './006-edifact-csv.js';
 import { sql as outbound } from './007-outbound.js';
 import { sql as duplicates } from './008-duplicates.js';
+import { sql as ackLedger } from './009-ack-ledger.js';
+import { sql as scorecards } from './010-scorecards.js';
 
 /**
  * Schema migrations, applied in this order; table `schema_migrations` records which ran (by id).
@@ -20,4 +22,6 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '006-edifact-csv', sql: edifactCsv },
   { id: '007-outbound', sql: outbound },
   { id: '008-duplicates', sql: duplicates },
+  { id: '009-ack-ledger', sql: ackLedger },
+  { id: '010-scorecards', sql: scorecards },
 ];

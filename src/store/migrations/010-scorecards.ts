@@ -1,0 +1,3 @@
+/** Migration 010-scorecards: indexes and rollups the partner scorecards read. */
+export const sql = `
+`;
