@@ -243,6 +243,8 @@ async function main(): Promise<void> {
   }
   // AS2 receive: signed + encrypted 10 KB messages with a sync signed MDN (bench/as2.ts)
   await run('as2-receive', 'as2-receive', common, 'A1 AS2 receive, signed+encrypted 10 KB, sync signed MDN');
+  // Partner scorecard over a year of one partner's history (bench/scorecards.ts)
+  await run('scorecards', 'scorecards', common, 'S1 partner scorecard, a year of history');
   let large: GeneratedFile | undefined;
   if (!SKIP_LARGE && wanted('large')) {
     large = await ensureFile(LARGE_MB);
@@ -330,6 +332,7 @@ async function main(): Promise<void> {
   add('edifact-parser', 'E2 edifact Parser alone (comparison)', (r) => `${fmt(r.segmentsPerSec, 0)} segments/s`, '-');
   add('edifact-path', 'E3 EDIFACT whole path to queued', (r) => `${fmt(r.contrls, 0)} CONTRLs, ${fmt(r.messagesEnqueued, 0)} msgs`, '-');
   add('as2-receive', 'A1 AS2 receive 10 KB signed+encrypted', (r) => `${fmt(r.messagesPerSec)} msg/s with PKCS#1 v1.5 (openssl cms -decrypt); ${fmt((r.oaep as { messagesPerSec?: number } | undefined)?.messagesPerSec)} msg/s with OAEP (pkijs)`, '-');
+  add('scorecards', 'S1 partner scorecard, 1 year', (r) => `${fmt(r.filesPerPartner, 0)} files, ${fmt(r.setsPerPartner, 0)} sets; cold ${fmt(r.coldSeconds, 3)} s, median ${fmt(r.medianSeconds, 3)} s`, '< 1 s', (r) => (num(r.coldSeconds) ?? 9) < 1);
   const sftpFig = (r: StageResult, k: 'edigate' | 'openssh') => r[k] as { wallMBs: number; transferMBs: number; loginSeconds: number } | undefined;
   add('sftp', '8 SFTP upload 50 MB (ours, ssh2)', (r) => `${fmt(sftpFig(r, 'edigate')?.wallMBs)} MB/s wall incl. ${fmt(sftpFig(r, 'edigate')?.loginSeconds, 2)} s login; OpenSSH sftp-server ${fmt(sftpFig(r, 'openssh')?.transferMBs)} MB/s (${fmt(sftpFig(r, 'openssh')?.wallMBs)} wall)`, '(comparison)');
 

@@ -28,6 +28,7 @@ import { stringify as stringifyYaml } from 'yaml';
 
 import { edifactParser, edifactPath, edifactTokenizer } from './edifact.js';
 import { as2Receive } from './as2.js';
+import { scorecardsBench } from './scorecards.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CHUNK = 64 * 1024;
@@ -454,6 +455,8 @@ const STAGES: Record<string, (p: StageParams) => Promise<Record<string, unknown>
   'edifact-tokenizer': edifactTokenizer, 'edifact-parser': edifactParser, 'edifact-path': edifactPath,
   // AS2 receive (bench/as2.ts)
   'as2-receive': as2Receive,
+  // Partner scorecard over a year of history (bench/scorecards.ts)
+  scorecards: scorecardsBench,
 };
 
 async function main(): Promise<void> {

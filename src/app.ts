@@ -13,12 +13,13 @@ import { createDeliveryQueue } from './queue/create.js';
 import type { DeliveryQueue } from './queue/queue.js';
 import { recoverAllRunning } from './store/deliveries.js';
 import { buildOpsApi } from './api/server.js';
-import { OutboundDispatcher } from './transports/outbound.js';
+import { OutboundDispatcher, placeOutbox } from './transports/outbound.js';
 import { createLogger } from './logger.js';
 import { SftpServer } from './transports/sftp/server.js';
 import { RemotePollers } from './transports/sftp-remote/poller.js';
 import { SftpRemoteSender } from './transports/sftp-remote/sender.js';
 import { createAs2Service, type As2Service, type As2ServiceDeps } from './transports/as2/service.js';
+import { AckLedger } from './acks/ledger.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -37,6 +38,8 @@ export interface Gateway {
   sftpPollers: RemotePollers;
   /** AS2 (partner port POST /as2, sender, MDNs) when edigate.yaml has an `as2` identity; else null. */
   as2: As2Service | null;
+  /** Acknowledgement ledger check: overdue entries and their alerts (src/acks/ledger.ts); `check()` runs one now. */
+  ledger: AckLedger;
   logger: Logger;
   /** Starts the delivery workers, the inbox watcher and the ops API listener. */
   start(): Promise<void>;
@@ -77,7 +80,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const mapPool = new MapPool({ mapsDirs: config.mapsDirs, size: config.mapping.workers, registry: maps, logger });
   const outbound = new OutboundDispatcher({ db: store.db, archiveDir: config.archiveDir, partners, logger });
   const pipeline = new Pipeline({ config, store, partners, maps, mapPool, logger, onReleased: () => workers.kick(), onOutbound: () => outbound.kick(), ...(options.now ? { now: options.now } : {}) });
-  const api = buildOpsApi({ config, store, partners, logger, onReplay: () => workers.kick(), onTransmissionReplay: () => outbound.kick() });
+  const api = buildOpsApi({ config, store, partners, logger, onReplay: () => workers.kick(), onTransmissionReplay: () => outbound.kick(), ingest: (file) => pipeline.ingest(file), ...(options.now ? { now: options.now } : {}) });
   const watcher = new FolderWatcher({
     inboxDir: config.inboxDir, settleMs: config.intake.settleMs, logger,
     partnerIds: partners.list().map((p) => p.id),
@@ -89,14 +92,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const sftpPollers = new RemotePollers({ partners, db: store.db, dataDir: config.dataDir, credentials: sftpCredentials, ingest: sftpIngest, logger });
   outbound.register(new SftpRemoteSender({ credentials: sftpCredentials, logger }));
   const as2 = config.as2 ? createAs2Service({ config, store, partners, pipeline, outbound, logger, ...(options.as2 ?? {}) }) : null;
+  const ledger = new AckLedger({ db: store.db, partners, config: config.ledger, logger, ...(options.now ? { now: options.now } : {}) });
   let started = false;
   return {
-    config, store, partners, maps, pipeline, workers, outbound, api, sftp, sftpPollers, as2, logger,
+    config, store, partners, maps, pipeline, workers, outbound, api, sftp, sftpPollers, as2, ledger, logger,
     async start() {
       await mapPool.start();
       // Embedded: this process is the only worker, so anything running was cut off by a crash. With BullMQ
       // other processes may be delivering; their rows come back through the lease instead.
       if (!config.redisUrl) recoverAllRunning(store.db, Date.now());
+      // Outbox files recorded before a crash but not yet written (src/transports/outbound.ts placeOutbox).
+      const placed = placeOutbox(store.db, config);
+      if (placed) logger.warn({ files: placed }, 'outbox files recorded before the last stop written now');
       // Files interrupted by a stop or a crash are processed again, behind the API and the watcher.
       const resumed = pipeline.resumeUnfinished().catch((err) => logger.error({ err }, 'resuming interrupted files failed'));
       if (options.watch === false && options.listen === false) await resumed;
@@ -113,6 +120,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         sftpPollers.start();
       }
       if (as2) await as2.start({ listen: options.listen !== false, deliver: options.deliver !== false });
+      ledger.start();
       if (options.listen !== false) {
         await api.listen({ host: config.ops.host, port: config.ops.port });
         logger.info({ url: `http://${config.ops.host}:${(api.server.address() as { port: number }).port}/` }, 'ops API listening');
@@ -132,6 +140,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       await stopping;
       if (as2) await as2.stop();
+      await ledger.stop();
       await api.close();
       if (started && options.deliver !== false) {
         await workers.stop();

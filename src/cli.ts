@@ -144,16 +144,17 @@ partners.command('add')
   .description('write partners/<id>.yaml with defaults: 997 on, TA1 on error, 850 mapped to order and delivered to the ERP')
   .argument('<id>', 'partner id (lowercase, digits, . _ -)')
   .addOption(new Option('--x12 <qual:id...>', 'X12 interchange id(s) the partner sends with (ISA05:ISA06)'))
-  .option('--edifact <id[:qual]...>', 'UN/EDIFACT sender id(s) the partner sends with (UNB S002 0004, and its 0007 qualifier)')
+  .addOption(new Option('--edifact <id:qual...>', 'UN/EDIFACT sender id(s) the partner sends with: ID or ID:QUAL (UNB S002 0004, and its 0007 qualifier)'))
   .option('--name <name>', 'display name')
   .action(async (id: string, opts: { x12?: string[]; edifact?: string[]; name?: string }) => {
     const config = loadConfig({ home: home() });
     if (!opts.x12?.length && !opts.edifact?.length) throw new GatewayError('EDIGATE_PARTNER_INVALID', 'give at least one --x12 QUAL:ID or --edifact ID[:QUAL]');
-    const edifact = (opts.edifact ?? []).map((s) => {
+    // Commander gives a list for a variadic option; a single value is normalised too, whatever the parser did.
+    const edifact = ([] as string[]).concat(opts.edifact ?? []).map((s) => {
       const i = s.lastIndexOf(':');
       return i < 0 ? { id: s, qualifier: '' } : { id: s.slice(0, i), qualifier: s.slice(i + 1) };
     });
-    const x12 = (opts.x12 ?? []).map((s) => {
+    const x12 = ([] as string[]).concat(opts.x12 ?? []).map((s) => {
       const i = s.indexOf(':');
       if (i < 0) throw new GatewayError('EDIGATE_PARTNER_INVALID', `--x12 "${s}" must be QUAL:ID, the ISA05 qualifier and the ISA06 id, e.g. ZZ:${s} or 01:${s}`);
       return { qualifier: s.slice(0, i), id: s.slice(i + 1) };

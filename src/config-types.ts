@@ -1,4 +1,5 @@
 import type { RetryPolicy } from './queue/retry-policy.js';
+import type { LedgerConfig } from './acks/ledger-config.js';
 
 /** An ERP/WMS API reached over HTTP: POST of the canonical message to `url` (DESIGN.md "HTTP delivery"). */
 export interface HttpDestinationConfig {
@@ -124,4 +125,6 @@ export interface GatewayConfig {
     leaseMs: number;
   };
   logLevel: string;
+  /** Acknowledgement ledger: overdue check interval, default SLAs, alert webhook (src/acks/ledger-config.ts). Absent: defaults. */
+  ledger?: LedgerConfig;
 }

@@ -8,6 +8,7 @@ import { GatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './queue/retry-policy.js';
 import type { DestinationConfig, GatewayConfig } from './config-types.js';
 import { buildDestinations, destinationSchema, type FileDestination } from './delivery/destinations.js';
+import { buildLedgerConfig, ledgerConfigSchema, type LedgerFileBlock } from './acks/ledger-config.js';
 
 export type { GatewayConfig, DestinationConfig } from './config-types.js';
 
@@ -69,6 +70,7 @@ const fileSchema = {
       additionalProperties: false,
       properties: { pollMs: { type: 'integer', minimum: 1 }, leaseMs: { type: 'integer', minimum: 100 } },
     },
+    ledger: ledgerConfigSchema,
   },
 } as const;
 
@@ -83,6 +85,7 @@ interface FileConfig {
   intake?: { settleMs?: number; maxSegmentLength?: number };
   workers?: { pollMs?: number; leaseMs?: number };
   mapping?: { workers?: number };
+  ledger?: LedgerFileBlock;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -194,6 +197,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
       leaseMs: o.workers?.leaseMs ?? file.workers?.leaseMs ?? 60_000,
     },
     logLevel: env.EDIGATE_LOG_LEVEL || o.logLevel || file.logLevel || 'info',
+    ledger: buildLedgerConfig(o.ledger ?? file.ledger, problems),
   };
   if (problems.length > 0) {
     throw new GatewayError('EDIGATE_CONFIG_INVALID', problems.join('; '), { details: { problems } });

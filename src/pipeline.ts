@@ -42,7 +42,7 @@ import { enqueueDelivery, releaseHeldForFile, cancelHeld, cancelHeldForGroup } f
 import { laneOf, orderingKeyOf } from './queue/lanes.js';
 import type { CanonicalMessage } from './canonical/envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
-import { submitOutbound } from './transports/outbound.js';
+import { placeOutbox, submitOutbound } from './transports/outbound.js';
 import { GatewayError, isGatewayError } from './errors.js';
 import type { FlowContext } from './intake/flow-context.js';
 import { runEdifactFlow } from './intake/edifact-flow.js';
@@ -217,12 +217,25 @@ export class Pipeline {
       this.deps.logger.warn({ fileId: f.id, fileName: f.fileName }, 'resuming a file whose processing was interrupted');
       discardPartialRecords(this.deps.store.db, f.id);
       const log = this.deps.logger.child({ fileId: f.id, fileName: f.fileName, correlationId: f.correlationId });
-      const run = this.chain.then(() => this.process(f.id, { fileName: f.fileName, channel: f.channel, partnerHint: f.partnerHint },
-        { sha256: f.sha256, size: f.size, path: archivePath(this.deps.config.archiveDir, f.sha256) }, f.correlationId, new Date(f.receivedAt), log));
+      const run = this.chain.then(async () => {
+        const summary = await this.process(f.id, { fileName: f.fileName, channel: f.channel, partnerHint: f.partnerHint },
+          { sha256: f.sha256, size: f.size, path: archivePath(this.deps.config.archiveDir, f.sha256) }, f.correlationId, new Date(f.receivedAt), log);
+        this.placeAcknowledgements();
+        return summary;
+      });
       this.chain = run.catch(() => undefined);
       out.push(await run);
     }
     return out;
+  }
+
+  /**
+   * Writes the acknowledgements the file's committed transaction recorded for the outbox (and any a crash left
+   * unwritten) into outbox/<partner>/ (src/transports/outbound.ts placeOutbox).
+   */
+  private placeAcknowledgements(): void {
+    const n = placeOutbox(this.deps.store.db, this.deps.config, this.now().getTime());
+    if (n > 0) this.deps.onOutbound?.();
   }
 
   /** Archives the raw bytes and writes the file row (status received): the file can no longer be lost. */
@@ -246,7 +259,9 @@ export class Pipeline {
     const { store } = this.deps;
     const { fileId, archived, correlationId, receivedAt, log } = r;
     try {
-      return await this.process(fileId, file, archived, correlationId, receivedAt, log);
+      const summary = await this.process(fileId, file, archived, correlationId, receivedAt, log);
+      this.placeAcknowledgements();
+      return summary;
     } catch (err) {
       if (isGatewayError(err, 'EDIGATE_STOPPING')) {
         log.warn('file interrupted by stop; it will be processed again at the next start');
@@ -776,7 +791,7 @@ function resolvePartner(partners: PartnerDirectory, h: X12InterchangeHeader, hin
     finding: {
       code: 'X12_PARTNER_UNKNOWN', severity: 'error', level: 'interchange',
       message: `no trading partner has the interchange id ${h.senderQualifier}/${h.senderId} (ISA05/ISA06)` + (hint ? ` and the channel hint "${hint}" is not a partner` : '') +
-        '; the file is kept and recorded, add the partner with "edigate partners add" and replay it',
+        '; the file is kept and recorded: add the partner with "edigate partners add", then POST /api/files/<id>/reprocess',
     },
   };
 }

@@ -11,9 +11,13 @@ import { dashboardHtml } from './dashboard.js';
 import { registerTransmissionRoutes } from './transmissions-routes.js';
 import { registerOutboundRoutes } from './outbound-routes.js';
 import { registerDuplicateRoutes } from './duplicates-routes.js';
+import { registerReprocessRoutes } from './reprocess-routes.js';
+import type { IngestSummary, ReceivedFile } from '../pipeline.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerSftpRoutes } from './sftp-routes.js';
 import { registerAs2Routes } from './as2-routes.js';
+import { registerLedgerRoutes } from './ledger-routes.js';
+import { registerScorecardRoutes } from './scorecard-routes.js';
 import { transmissionsOfAck } from '../store/transmissions.js';
 
 export interface OpsApiDeps {
@@ -25,6 +29,10 @@ export interface OpsApiDeps {
   onReplay?: () => void;
   /** Wakes the outbound dispatcher after a transmission replay. */
   onTransmissionReplay?: () => void;
+  /** Intake, for POST /api/files/:id/reprocess (absent: the route answers 404). */
+  ingest?: (file: ReceivedFile) => Promise<IngestSummary>;
+  /** Clock of the acknowledgement ledger's ages (the gateway's; tests pin it). */
+  now?: () => Date;
 }
 
 const idParams = {
@@ -173,22 +181,8 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     return reply.type('application/octet-stream').send(await readArchived(config.archiveDir, file.sha256));
   });
 
-  app.get('/api/acks', {
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          direction: { enum: ['inbound', 'outbound'] },
-          status: { enum: ['pending', 'accepted', 'accepted_with_errors', 'partially_accepted', 'rejected', 'overdue'] },
-          partner: { type: 'string' }, kind: { type: 'string' }, ...page,
-        },
-      },
-    },
-  }, async (req) => {
-    const q = req.query as { direction?: string; status?: string; partner?: string; kind?: string; limit: number; offset: number };
-    const { items, total } = store.acks.list({ direction: q.direction, status: q.status, partnerId: q.partner, kind: q.kind, limit: q.limit, offset: q.offset });
-    return { items, total, limit: q.limit, offset: q.offset };
-  });
+  // GET /api/acks (the acknowledgement ledger), /api/acks/documents, /api/acks/:id: src/api/ledger-routes.ts.
+  registerLedgerRoutes(app, { store, partners, config, ...(deps.now ? { now: deps.now } : {}) });
 
   app.get('/api/deliveries', {
     schema: {
@@ -231,9 +225,11 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   registerDeliveryRoutes(app, { config, store, ...(deps.onReplay ? { onReplay: deps.onReplay } : {}) });
   registerTransmissionRoutes(app, { store, ...(deps.onTransmissionReplay ? { onReplay: deps.onTransmissionReplay } : {}) });
   registerDuplicateRoutes(app, { store });
+  if (deps.ingest) registerReprocessRoutes(app, { store, archiveDir: config.archiveDir, ingest: deps.ingest, partnerExists: (id) => !!partners.get(id) });
   registerOutboundRoutes(app, { store, partners, config, ...(deps.onTransmissionReplay ? { onOutbound: deps.onTransmissionReplay } : {}) });
   registerAs2Routes(app, { store, config, partners });
   registerSftpRoutes(app, { store, partners });
+  registerScorecardRoutes(app, { store, partners });
 
   app.get('/api/partners', async () => ({
     items: partners.list().map((p) => ({

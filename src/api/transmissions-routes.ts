@@ -3,7 +3,7 @@ import type { Store } from '../store/index.js';
 import { getTransmission, listTransmissions, replayTransmission, type TransmissionRow } from '../store/transmissions.js';
 import { GatewayError } from '../errors.js';
 
-const TRANSMISSION_STATES = ['placed', 'picked_up', 'pending', 'sending', 'awaiting_receipt', 'sent', 'dead'];
+const TRANSMISSION_STATES = ['placing', 'placed', 'picked_up', 'pending', 'sending', 'awaiting_receipt', 'sent', 'dead'];
 
 /** A transmission with its next-attempt time as ISO-8601 text; the evidence (e.g. an MDN) only in the single view. */
 function view(t: TransmissionRow, withEvidence: boolean) {

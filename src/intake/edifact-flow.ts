@@ -100,7 +100,7 @@ function resolvePartner(ctx: FlowContext, h: EdifactInterchangeHeader): { partne
   return {
     mismatch: false,
     finding: makeFinding('EDIFACT_PARTNER_UNKNOWN', `no trading partner has the EDIFACT sender id ${who} (UNB S002)` + (hint ? ` and the channel hint "${hint}" is not a partner` : '') +
-      '; the file is kept and recorded, add the partner with "edigate partners add ID --edifact ID[:QUAL]" and replay it'),
+      '; the file is kept and recorded: add the partner with "edigate partners add ID --edifact ID[:QUAL]", then POST /api/files/<id>/reprocess'),
   };
 }
 

@@ -14,7 +14,7 @@ import {
   findOutboundByIdempotencyKey, insertExpectedAck, insertOutboundDocument, setOutboundTransmission, type OutboundDocumentRow,
 } from '../store/outbound.js';
 import { getTransmission } from '../store/transmissions.js';
-import { submitOutbound } from '../transports/outbound.js';
+import { placeOutbox, submitOutbound } from '../transports/outbound.js';
 import { x12BuilderFor, x12OutboundTypes } from './x12-builder.js';
 import { GatewayError } from '../errors.js';
 import './x12/index.js';
@@ -55,7 +55,11 @@ function checkValues(segments: X12OutSegment[], d: X12EnvelopeSettings['delimite
     seg.elements.forEach((v, i) => {
       // Composites and repeats are built by the builder with the separators on purpose; only the element
       // and segment separators can never appear inside a value.
-      if (v.includes(bad[0]!) || v.includes(bad[1]!) || /[\r\n]/.test(v)) {
+      // eslint-disable-next-line no-control-regex
+      if (/[^\x20-\x7e\xa0-\xff]/.test(v)) {
+        throw new GatewayError('EDIGATE_INVALID_REQUEST', `${seg.tag}${String(i + 1).padStart(2, '0')} "${v.slice(0, 40)}" holds a character X12 cannot carry here (control characters, or outside Latin-1)`);
+      }
+      if (v.includes(bad[0]!) || v.includes(bad[1]!)) {
         throw new GatewayError('EDIGATE_INVALID_REQUEST', `${seg.tag}${String(i + 1).padStart(2, '0')} "${v}" holds a delimiter of the partner's envelope (${JSON.stringify(d)})`);
       }
     });
@@ -114,7 +118,7 @@ export function generateOutbound(deps: OutboundDeps, req: OutboundRequest): Outb
   const body = builder.build(req.payload, { groupVersion: env.groupVersion, component: env.delimiters.component, repetition: env.delimiters.repetition, now });
   checkValues(body, env.delimiters);
 
-  return store.db.transaction((): OutboundResult => {
+  const result = store.db.transaction((): OutboundResult => {
     const existing = findOutboundByIdempotencyKey(store.db, partner.id, req.idempotencyKey);
     if (existing) {
       if (existing.requestSha256 !== requestSha256) {
@@ -139,7 +143,10 @@ export function generateOutbound(deps: OutboundDeps, req: OutboundRequest): Outb
     if (env.ackRequested) insertExpectedAck(store.db, { partnerId: partner.id, kind: 'TA1', documentId: id, interchangeControlNumber: isa13, groupControlNumber: gs06, createdAt });
     const sent = submitOutbound(store.db, deps.config, partner, { kind: builder.setId, fileName, bytes: Buffer.from(text, 'latin1'), now: now.getTime() });
     setOutboundTransmission(store.db, id, sent.id);
-    const t = getTransmission(store.db, sent.id)!;
-    return { created: true, document: { ...doc, id, transmissionId: sent.id }, transmission: { id: t.id, channel: t.channel, state: t.state } };
+    return { created: true, document: { ...doc, id, transmissionId: sent.id }, transmission: null };
   })();
+  // The file reaches the outbox only once its record has committed (placeOutbox); then its state is read back.
+  placeOutbox(store.db, deps.config, now.getTime());
+  const t = result.document.transmissionId ? getTransmission(store.db, result.document.transmissionId) : undefined;
+  return { ...result, transmission: t ? { id: t.id, channel: t.channel, state: t.state } : null };
 }

@@ -10,6 +10,7 @@ import { as2ProblemsAcross, as2Schema, normaliseAs2, type As2FileBlock } from '.
 import { dirname } from 'node:path';
 import { DEFAULT_GUIDE_SEVERITY, NEW_PARTNER_GUIDE_SEVERITY } from '../validation/guides/index.js';
 import { csvSchema, edifactIndex, edifactProblemsAcross, edifactSchema, normaliseCsv, normaliseEdifact } from './edifact-settings.js';
+import { normaliseSlas, slaSchema } from './sla-settings.js';
 
 const partnerSchema = {
   type: 'object',
@@ -84,6 +85,7 @@ const partnerSchema = {
     },
     edifact: edifactSchema,
     csv: csvSchema,
+    slas: slaSchema,
     documents: {
       type: 'object',
       propertyNames: { pattern: '^[0-9A-Za-z]{3,6}$' },
@@ -174,6 +176,8 @@ export function readPartners(dir: string, ctx: PartnerCheckContext): { partners:
     problems.push(...as2Problems);
     const { csv, problems: csvProblems } = normaliseCsv((raw as { csv?: unknown }).csv, `partners/${f}`, ctx);
     problems.push(...csvProblems);
+    const { slas, problems: slaProblems } = normaliseSlas((raw as { slas?: Record<string, Record<string, string | number>> }).slas, `partners/${f}`);
+    problems.push(...slaProblems);
     const x12Ids = (p.x12?.interchangeIds ?? []).map((x) => ({ qualifier: x.qualifier, id: x.id.trim() }));
     const { envelope, problems: envelopeProblems } = normaliseEnvelope((p.x12 as { envelope?: Parameters<typeof normaliseEnvelope>[0] } | undefined)?.envelope, x12Ids, `partners/${f}`);
     problems.push(...envelopeProblems);
@@ -193,6 +197,7 @@ export function readPartners(dir: string, ctx: PartnerCheckContext): { partners:
       outbound: { channel: p.outbound?.channel ?? 'outbox', retry: { ...(p.outbound?.retry ?? {}) } },
       ...(sftp ? { sftp } : {}),
       ...(as2 ? { as2 } : {}),
+      ...(slas ? { slas } : {}),
       file: path,
     });
   }

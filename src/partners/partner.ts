@@ -4,6 +4,7 @@ import type { CsvPartnerSettings, EdifactPartnerSettings } from './edifact-setti
 
 export type { ContrlPolicy, CsvPartnerSettings, EdifactInterchangeId, EdifactPartnerSettings } from './edifact-settings.js';
 import type { As2Settings } from './as2-settings.js';
+import type { SlaSettings } from './sla-settings.js';
 
 /** TA1 policy (X12.5 ISA14 / TA1): when an interchange acknowledgement is sent. */
 export type Ta1Policy = 'never' | 'on-error' | 'always' | 'as-requested';
@@ -79,6 +80,8 @@ export interface Partner {
   sftp?: SftpSettings;
   /** AS2 id, certificates, algorithms and MDN of the partner (src/partners/as2-settings.ts). */
   as2?: As2Settings;
+  /** How long each acknowledgement may take, per document type and kind (src/partners/sla-settings.ts); absent: defaults. */
+  slas?: SlaSettings;
   /** File the partner was loaded from. */
   file: string;
 }

@@ -11,12 +11,12 @@ export type OutboundChannel = 'outbox' | 'sftp' | 'as2';
 
 /**
  * State of one transmission.
- * - `placed` -> `picked_up` (outbox: the partner deleted it after download)
+ * - `placing` (recorded, file not written yet) -> `placed` (in the outbox) -> `picked_up` (the partner deleted it after download)
  * - `pending` -> `sending` (leased) -> `sent` | `awaiting_receipt` (async receipt, e.g. AS2 MDN) -> `sent`
  * - `pending` after a failed attempt (retried at `runAt`), `dead` once the partner's attempts are used up;
  *   an operator can replay a dead one.
  */
-export type TransmissionState = 'placed' | 'picked_up' | 'pending' | 'sending' | 'awaiting_receipt' | 'sent' | 'dead';
+export type TransmissionState = 'placing' | 'placed' | 'picked_up' | 'pending' | 'sending' | 'awaiting_receipt' | 'sent' | 'dead';
 
 export interface TransmissionRow {
   id: number;
@@ -57,8 +57,8 @@ export interface NewTransmission {
   fileName: string;
   sha256: string;
   size: number;
-  /** `placed` for the outbox channel, `pending` for sending channels. */
-  state: 'placed' | 'pending';
+  /** `placing` (or `placed` when the file is already written) for the outbox channel, `pending` for sending channels. */
+  state: 'placing' | 'placed' | 'pending';
   /** Epoch ms; defaults to now. */
   now?: number;
 }
@@ -156,4 +156,14 @@ export function replayTransmission(db: Db, id: number, actor: string, now: numbe
     if (changed) db.prepare(`INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, 'transmission.replay', ?, NULL)`).run(isoNow(now), actor, `transmission:${id}`);
     return changed > 0;
   })();
+}
+
+/** Outbox files recorded but not yet written (state `placing`), oldest first. */
+export function transmissionsToPlace(db: Db): TransmissionRow[] {
+  return db.prepare(`SELECT ${COLS} FROM transmissions WHERE state = 'placing' ORDER BY id`).all() as TransmissionRow[];
+}
+
+/** Marks an outbox file written (`placing` -> `placed`). */
+export function markPlaced(db: Db, id: number, now: number = Date.now()): void {
+  db.prepare(`UPDATE transmissions SET state = 'placed', sent_at = ? WHERE id = ? AND state = 'placing'`).run(isoNow(now), id);
 }

@@ -32,7 +32,7 @@ export interface FolderWatcherOptions {
  */
 export class FolderWatcher {
   private watcher: FSWatcher | undefined;
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, { timer?: NodeJS.Timeout }>();
   private readonly busy = new Set<string>();
   private stopped = false;
   private sweeper: NodeJS.Timeout | undefined;
@@ -78,7 +78,7 @@ export class FolderWatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    for (const t of this.pending.values()) clearTimeout(t);
+    for (const t of this.pending.values()) if (t.timer) clearTimeout(t.timer);
     this.pending.clear();
     await this.watcher?.close();
     await Promise.allSettled([...this.inFlight]);
@@ -88,37 +88,50 @@ export class FolderWatcher {
     if (this.stopped || this.busy.has(path)) return;
     const prev = this.pending.get(path);
     if (prev && !restart) return; // a sweep does not postpone a file already waiting to settle
-    if (prev) clearTimeout(prev);
+    if (prev?.timer) clearTimeout(prev.timer);
+    // The entry is registered at once (before the lstat below resolves), so a sweep and a watcher event that meet
+    // schedule the file once, not twice; a superseded entry does nothing.
+    const entry: { timer?: NodeJS.Timeout } = {};
+    this.pending.set(path, entry);
     void fsp.lstat(path).then((s1) => {
+      if (this.pending.get(path) !== entry) return;
       if (s1.isSymbolicLink()) {
         // A link could point anywhere on this machine: only files really placed in the inbox are taken.
+        this.pending.delete(path);
         this.opts.logger.warn({ path }, 'symbolic link in the inbox ignored; copy or move the file itself into the inbox');
         return;
       }
-      if (!s1.isFile()) return;
-      const t = setTimeout(() => {
+      if (!s1.isFile()) {
+        this.pending.delete(path);
+        return;
+      }
+      entry.timer = setTimeout(() => {
+        if (this.pending.get(path) !== entry) return;
         this.pending.delete(path);
         const p = this.take(path, s1.size, s1.mtimeMs);
         this.inFlight.add(p);
         void p.finally(() => this.inFlight.delete(p));
       }, this.opts.settleMs);
-      this.pending.set(path, t);
-    }, () => undefined);
+    }, () => {
+      if (this.pending.get(path) === entry) this.pending.delete(path);
+    });
   }
 
   private async take(path: string, size: number, mtimeMs: number): Promise<void> {
     if (this.stopped || this.busy.has(path)) return;
+    this.busy.add(path); // at once: a second take of the same path returns above
     let s2;
     try {
       s2 = await fsp.lstat(path);
     } catch {
+      this.busy.delete(path);
       return; // gone already
     }
     if (!s2.isFile() || s2.size !== size || s2.mtimeMs !== mtimeMs) {
+      this.busy.delete(path);
       this.schedule(path); // still being written
       return;
     }
-    this.busy.add(path);
     const rel = relative(this.opts.inboxDir, path);
     const partnerHint = rel.includes(sep) ? rel.split(sep)[0]! : null;
     try {

@@ -2,7 +2,8 @@
  * Outbound transmissions: every file we send a partner (997, TA1, 999, CONTRL, outbound documents) is recorded
  * in the store with the channel it leaves through, in the same transaction that records why it exists.
  *
- * - Channel `outbox`: the file is written into `outbox/<partner-id>/` (atomically) and recorded `placed`;
+ * - Channel `outbox`: the file is recorded `placing`, then written into `outbox/<partner-id>/` (atomically) once that
+ *   record has committed, and marked `placed`;
  *   the partner collects it there (hosted SFTP `/outbound`, a share), and a deletion by the partner marks it
  *   `picked_up`.
  * - Sending channels (`sftp` push to the partner's server, `as2`): the bytes go to the content-addressed archive
@@ -12,11 +13,12 @@
  */
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { archiveBufferSync, archivePath } from '../store/archive.js';
 import {
-  claimDueTransmissions, completeTransmission, failTransmission, insertTransmission, recoverAllSending, recoverExpiredTransmissions,
+  claimDueTransmissions, completeTransmission, failTransmission, insertTransmission, markPlaced, recoverAllSending, recoverExpiredTransmissions, transmissionsToPlace,
   type OutboundChannel, type TransmissionRow,
 } from '../store/transmissions.js';
 import type { Partner } from '../partners/partner.js';
@@ -61,10 +63,13 @@ export function channelOf(partner: Partner | undefined): OutboundChannel {
 }
 
 /**
- * Records one outbound file for `partner` and places it: written to `outbox/<partner-id>/<fileName>` for the
- * outbox channel (state `placed`), or archived and queued (state `pending`) for a sending channel.
- * Call inside the store transaction that records the reason for the file, so both commit or neither does.
- * Returns the transmission id and where the bytes are (the outbox path, or the archive path).
+ * Records one outbound file for `partner`: the bytes go to the content-addressed archive and a transmission row is
+ * written, `placing` for the outbox channel (placeOutbox writes the file once the caller's transaction has committed)
+ * or `pending` for a sending channel (the dispatcher sends it).
+ * Call inside the store transaction that records the reason for the file, so both commit or neither does; nothing
+ * reaches the outbox before that commit, so a crash never leaves a file there that the store does not know (which a
+ * second run would repeat under another control number).
+ * Returns the transmission id and where the bytes will be (the outbox path, or the archive path).
  * @throws on file system errors (the caller's transaction then rolls back).
  */
 export function submitOutbound(
@@ -78,15 +83,31 @@ export function submitOutbound(
   let path: string;
   if (channel === 'outbox') {
     path = join(dirs.outboxDir, partner.id, file.fileName);
-    writeFileAtomic(path, file.bytes);
   } else {
     path = archivePath(dirs.archiveDir, archived.sha256);
   }
   const id = insertTransmission(db, {
     partnerId: partner.id, channel, kind: file.kind, ackId: file.ackId ?? null, fileName: file.fileName,
-    sha256: archived.sha256, size: file.bytes.length, state: channel === 'outbox' ? 'placed' : 'pending', ...(file.now !== undefined ? { now: file.now } : {}),
+    sha256: archived.sha256, size: file.bytes.length, state: channel === 'outbox' ? 'placing' : 'pending', ...(file.now !== undefined ? { now: file.now } : {}),
   });
   return { id, channel, path };
+}
+
+/**
+ * Writes every recorded outbox file not yet written (state `placing`) into `outbox/<partner-id>/` from the archive,
+ * atomically (temp file then rename), and marks it `placed`. Idempotent: a file written before a crash is written
+ * again under the same name with the same bytes. Call after the transaction that recorded the files has committed,
+ * and at start (files a crash left unplaced). Returns how many were placed.
+ * @throws on file system errors (the rows stay `placing` and are placed by the next call).
+ */
+export function placeOutbox(db: Db, dirs: { outboxDir: string; archiveDir: string }, now: number = Date.now()): number {
+  let n = 0;
+  for (const t of transmissionsToPlace(db)) {
+    writeFileAtomic(join(dirs.outboxDir, t.partnerId, t.fileName), readFileSync(archivePath(dirs.archiveDir, t.sha256)));
+    markPlaced(db, t.id, now);
+    n++;
+  }
+  return n;
 }
 
 export interface OutboundDispatcherOptions {

@@ -47,9 +47,16 @@ describe('edigate command line', () => {
     expect(taken.code).toBe(2);
     expect(taken.stderr).toContain('12:4405197800 is already an interchange id of partner xyz-retail');
     expect(edigate(['--home', home, 'partners', 'add', 'noqual', '--x12', '0011223456']).stderr).toContain('--x12 "0011223456" must be QUAL:ID');
+    // An EDIFACT partner, with and without a qualifier, and two ids at once.
+    const eu = edigate(['--home', home, 'partners', 'add', 'retail-eu', '--edifact', '5412345000013:14', '--edifact', 'RETAILEU']);
+    expect(eu.code, eu.stderr).toBe(0);
+    const euFile = readFileSync(join(home, 'partners', 'retail-eu.yaml'), 'utf8');
+    expect(euFile).toContain('id: "5412345000013"');
+    expect(euFile).toContain('qualifier: "14"');
+    expect(euFile).toContain('id: RETAILEU');
     const check = edigate(['--home', home, 'partners', 'check']);
     expect(check.code).toBe(0);
-    expect(check.stdout).toContain('1 partner file(s) read, 0 problem(s)');
+    expect(check.stdout).toContain('2 partner file(s) read, 0 problem(s)');
 
     const ingest = edigate(['--home', home, 'ingest', join(FIX, 'nodex12__850.edi')]);
     expect(ingest.code).toBe(0);

@@ -175,6 +175,18 @@ describe('bad input and duplicates', () => {
     const detail = await getJson(`/api/interchanges/${ics.items[0].id}`);
     expect(detail.findings.map((f: any) => f.code)).toEqual(['X12_PARTNER_UNKNOWN']);
     expect(detail.acks).toEqual([]);
+
+    // The partner is added (live reload), then ops reprocess the kept file from the archive.
+    writeFileSync(join(home, 'partners', 'stranger.yaml'), 'id: stranger\nname: Stranger\nx12:\n  interchangeIds: [{ qualifier: ZZ, id: NOBODYKNOWSME }]\ndocuments:\n  "850": { map: x12-850-order, destinations: [erp] }\n');
+    await waitFor(async () => (await getJson('/api/partners')).items.some((p: any) => p.id === 'stranger'), 'the new partner loaded');
+    const re = await fetch(`${api}/api/files/${orphans.items[0].id}/reprocess`, { method: 'POST', headers: { 'x-edigate-actor': 'ops-kim' } });
+    expect(re.status).toBe(201);
+    const again = (await re.json()) as { fileId: number };
+    expect(again).toMatchObject({ status: 'accepted', partnerId: 'stranger', fileName: 'orphan.edi' });
+    expect(again.fileId).not.toBe(orphans.items[0].id);
+    expect((await getJson(`/api/files/${again.fileId}`))).toMatchObject({ channel: 'reprocess', status: 'accepted' });
+    expect(gw.store.db.prepare(`SELECT actor, target FROM audit WHERE action = 'file.reprocess'`).all()).toEqual([{ actor: 'ops-kim', target: `file:${orphans.items[0].id}` }]);
+    expect((await fetch(`${api}/api/files/999999/reprocess`, { method: 'POST' })).status).toBe(404);
   });
 
   it('the same bytes twice: recognised by content hash, not processed again', async () => {

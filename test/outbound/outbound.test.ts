@@ -168,6 +168,10 @@ describe('POST /api/outbound and the acknowledgements partners send back', () =>
     expect((await post({ partnerId: 'nobody', type: 'order_ack', payload: ORDER_ACK }, 'x')).statusCode).toBe(404);
     expect((await post({ partnerId: 'mill', type: 'order', payload: {} }, 'x')).json()).toMatchObject({ error: { code: 'EDIGATE_OUTBOUND_UNSUPPORTED' } });
 
+    // Text X12 cannot carry is refused, not written garbled.
+    const cjk = await post({ partnerId: 'mill', type: 'order_ack', payload: { ...ORDER_ACK, purchaseOrderNumber: '订单€' } }, 'cjk');
+    expect(cjk.statusCode).toBe(400);
+    expect(cjk.json().error.message).toMatch(/BAK03 .* outside Latin-1/);
     const first = await post({ partnerId: 'mill', type: 'order_ack', payload: ORDER_ACK }, 'erp-855-POTEST1112');
     expect(first.statusCode).toBe(201);
     const again = await post({ partnerId: 'mill', type: 'order_ack', payload: ORDER_ACK }, 'erp-855-POTEST1112');

@@ -60,4 +60,31 @@ describe('inbox folder watcher', () => {
     expect(existsSync(join(inbox, 'acme', 'link.edi'))).toBe(true);
     expect(existsSync(outside)).toBe(true);
   });
+
+  it('hands each file to intake once, when a sweep and a watcher event meet', async () => {
+    const inbox = mkdtempSync(join(tmpdir(), 'edigate-inbox-'));
+    mkdirSync(join(inbox, 'acme'));
+    const calls = new Map<string, number>();
+    const w = new FolderWatcher({
+      inboxDir: inbox, settleMs: 30, sweepIntervalMs: 20, logger: pino({ level: 'silent' }), partnerIds: ['acme'],
+      ingest: async (file, onRecorded) => {
+        calls.set(file.fileName, (calls.get(file.fileName) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 5));
+        const { statSync } = await import('node:fs');
+        await onRecorded({ size: statSync(file.path!).size });
+        return {} as IngestSummary;
+      },
+    });
+    await w.start();
+    stops.push(() => w.stop());
+    const { renameSync } = await import('node:fs');
+    for (let i = 0; i < 300; i++) {
+      writeFileSync(join(inbox, 'acme', `.f${i}.tmp`), `ISA ${i}`);
+      renameSync(join(inbox, 'acme', `.f${i}.tmp`), join(inbox, 'acme', `f${i}.edi`));
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 15)); // let sweeps run in between
+    }
+    await waitFor(() => calls.size === 300, 'all 300 taken', 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...calls.values()].filter((n) => n > 1)).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { openStore, type Store } from '../../src/store/index.js';
-import { OutboundDispatcher, submitOutbound, type OutboundFile } from '../../src/transports/outbound.js';
+import { OutboundDispatcher, placeOutbox, submitOutbound, type OutboundFile } from '../../src/transports/outbound.js';
 import { getTransmission, listTransmissions, markPickedUp, insertTransmission, claimDueTransmissions } from '../../src/store/transmissions.js';
 import { archivePath } from '../../src/store/archive.js';
 import { partnerDirectory, readPartners } from '../../src/partners/load.js';
@@ -60,6 +60,12 @@ describe('outbound transmissions', () => {
     const p = partner('acme', 'outbox');
     const r = submitOutbound(store.db, dirs, p, { kind: '997', fileName: '997_000000007.x12', bytes: Buffer.from('ISA*00~') });
     expect(r).toEqual({ id: r.id, channel: 'outbox', path: join(dirs.outboxDir, 'acme', '997_000000007.x12') });
+    // Nothing reaches the outbox until the record has committed and placeOutbox runs (a crash between the two
+    // leaves a `placing` row that the next start writes, under the same name).
+    expect(existsSync(r.path)).toBe(false);
+    expect(getTransmission(store.db, r.id)).toMatchObject({ state: 'placing' });
+    expect(placeOutbox(store.db, dirs)).toBe(1);
+    expect(placeOutbox(store.db, dirs)).toBe(0);
     expect(readFileSync(r.path, 'latin1')).toBe('ISA*00~');
     expect(getTransmission(store.db, r.id)).toMatchObject({ state: 'placed', channel: 'outbox', kind: '997', size: 7, pickedUpAt: null });
     expect(markPickedUp(store.db, 'acme', 'other.x12')).toBe(0);

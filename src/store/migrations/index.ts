@@ -8,6 +8,7 @@ import { sql as outbound } from './007-outbound.js';
 import { sql as duplicates } from './008-duplicates.js';
 import { sql as ackLedger } from './009-ack-ledger.js';
 import { sql as scorecards } from './010-scorecards.js';
+import { sql as resumeIndexes } from './011-resume-indexes.js';
 
 /**
  * Schema migrations, applied in this order; table `schema_migrations` records which ran (by id).
@@ -24,4 +25,5 @@ export const MIGRATIONS: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '008-duplicates', sql: duplicates },
   { id: '009-ack-ledger', sql: ackLedger },
   { id: '010-scorecards', sql: scorecards },
+  { id: '011-resume-indexes', sql: resumeIndexes },
 ];
