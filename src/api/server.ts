@@ -12,6 +12,7 @@ import { registerTransmissionRoutes } from './transmissions-routes.js';
 import { registerOutboundRoutes } from './outbound-routes.js';
 import { registerDuplicateRoutes } from './duplicates-routes.js';
 import { registerReprocessRoutes } from './reprocess-routes.js';
+import { timeRange } from './time-range.js';
 import type { IngestSummary, ReceivedFile } from '../pipeline.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerSftpRoutes } from './sftp-routes.js';
@@ -120,7 +121,7 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   }, async (req) => {
     const q = req.query as { partner?: string; status?: string; controlNumber?: string; reference?: string; po?: string; q?: string; from?: string; to?: string; limit: number; offset: number };
     const { items, total } = store.interchanges.list({
-      partnerId: q.partner, status: q.status, controlNumber: q.controlNumber, reference: q.reference ?? q.po, q: q.q, from: q.from, to: q.to, limit: q.limit, offset: q.offset,
+      partnerId: q.partner, status: q.status, controlNumber: q.controlNumber, reference: q.reference ?? q.po, q: q.q, ...timeRange(q.from, q.to), limit: q.limit, offset: q.offset,
     });
     return { items, total, limit: q.limit, offset: q.offset };
   });
@@ -160,10 +161,10 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
   });
 
   app.get('/api/files', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { enum: FILE_STATUSES }, partner: { type: 'string' }, ...page } } },
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { status: { enum: FILE_STATUSES }, partner: { type: 'string' }, from: { type: 'string', pattern: ISO_TIME }, to: { type: 'string', pattern: ISO_TIME }, ...page } } },
   }, async (req) => {
-    const q = req.query as { status?: string; partner?: string; limit: number; offset: number };
-    const { items, total } = store.files.list({ status: q.status, partnerId: q.partner, limit: q.limit, offset: q.offset });
+    const q = req.query as { status?: string; partner?: string; from?: string; to?: string; limit: number; offset: number };
+    const { items, total } = store.files.list({ status: q.status, partnerId: q.partner, ...timeRange(q.from, q.to), limit: q.limit, offset: q.offset });
     return { items, total, limit: q.limit, offset: q.offset };
   });
 
@@ -199,8 +200,7 @@ export function buildOpsApi(deps: OpsApiDeps): FastifyInstance {
     const q = req.query as { status?: string; partner?: string; destination?: string; type?: string; from?: string; to?: string; error?: string; limit: number; offset: number };
     const { items, total } = listDeliveries(store.db, {
       status: q.status as never, partnerId: q.partner, destination: q.destination, limit: q.limit, offset: q.offset,
-      ...(q.type !== undefined ? { messageType: q.type } : {}), ...(q.from !== undefined ? { from: q.from } : {}),
-      ...(q.to !== undefined ? { to: q.to } : {}), ...(q.error !== undefined ? { error: q.error } : {}),
+      ...(q.type !== undefined ? { messageType: q.type } : {}), ...timeRange(q.from, q.to), ...(q.error !== undefined ? { error: q.error } : {}),
     });
     return { items: items.map(deliveryView), total, limit: q.limit, offset: q.offset };
   });

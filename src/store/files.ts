@@ -53,11 +53,13 @@ export function filesRepo(db: Db) {
     unfinished(): FileRow[] {
       return unfinished.all() as FileRow[];
     },
-    list(filter: { status?: string; partnerId?: string; limit: number; offset: number }): { items: FileRow[]; total: number } {
+    list(filter: { status?: string; partnerId?: string; from?: string; to?: string; limit: number; offset: number }): { items: FileRow[]; total: number } {
       const where: string[] = [];
       const params: Record<string, unknown> = { limit: filter.limit, offset: filter.offset };
       if (filter.status) { where.push('status = @status'); params.status = filter.status; }
       if (filter.partnerId) { where.push('partner_id = @partnerId'); params.partnerId = filter.partnerId; }
+      if (filter.from) { where.push('received_at >= @from'); params.from = filter.from; }
+      if (filter.to) { where.push('received_at < @to'); params.to = filter.to; }
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const items = db.prepare(`SELECT ${COLUMNS} FROM files ${w} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(params) as FileRow[];
       const { n } = db.prepare(`SELECT count(*) AS n FROM files ${w}`).get(params) as { n: number };

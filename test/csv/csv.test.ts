@@ -71,6 +71,16 @@ describe('CSV reader', () => {
     expect(r.documents.map((d) => [d.key, d.rows.map((x) => x.line)])).toEqual([['P1', [2]]]);
   });
 
+  it('reports a row with bytes the encoding cannot decode or a control character, instead of delivering it garbled', async () => {
+    const bytes = Buffer.concat([Buffer.from('po,sku,qty\nP1,A,1\nP2,B'), Buffer.from([0xe9, 0xff]), Buffer.from(',2\nP3,C\u0000D,3\nP4,E\tF,4\n')]);
+    const r = await readCsvBuffer(bytes, settings({ groupBy: ['po'], numeric: ['qty'] }));
+    expect(r.bad).toEqual([
+      { line: 3, reason: 'column "sku" holds bytes that are not valid utf-8' },
+      { line: 4, reason: 'column "sku" holds the control character 0x00' },
+    ]);
+    expect(r.documents.map((d) => d.key)).toEqual(['P1', 'P4']);
+  });
+
   it('checks the csv block of a map: every problem named', () => {
     expect(readCsvSettings({ delimiter: ';;', header: 'no', encoding: 'klingon', groupBy: ['x'], columns: ['a'], colour: 'red' }).problems).toEqual([
       'field "csv.colour" is unknown (known: delimiter, quote, encoding, header, columns, trim, groupBy, required, numeric)',

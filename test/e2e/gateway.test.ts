@@ -236,13 +236,20 @@ describe('gateway end to end on real partner files', () => {
     expect((await getJson('/api/interchanges?controlNumber=738')).items.map((i: any) => i.controlNumber)).toEqual(['000000738']);
     for (const [path, status] of [['/api/interchanges/abc', 400], ['/api/interchanges?status=bogus', 400], ['/api/interchanges?limit=-1', 400],
       ['/api/interchanges/999999', 404], ['/api/nothing', 404], ['/api/deliveries?status=bogus', 400], ['/api/files?offset=99999999999999999999', 400],
-      ['/api/files/abc', 400], ['/api/files?status=bogus', 400], ['/api/interchanges?from=notadate', 400]] as const) {
+      ['/api/files/abc', 400], ['/api/files?status=bogus', 400], ['/api/interchanges?from=notadate', 400],
+      ['/api/interchanges?from=2026-13-45', 400], ['/api/files?to=2026-02-30', 400], ['/api/deliveries?from=2026-00-10', 400]] as const) {
       const r = await fetch(api + path);
       expect(r.status, path).toBe(status);
       const body = (await r.json()) as any;
       expect(body.error.code, path).toBe(status === 404 ? 'EDIGATE_NOT_FOUND' : 'EDIGATE_INVALID_REQUEST');
     }
     expect((await getJson('/api/interchanges?from=2026-01-01&to=2026-01-03')).total).toBeGreaterThan(5);
+    // A date alone as `to` includes that day (everything here was received on 2026-01-02); /api/files filters by time too.
+    const all = (await getJson('/api/interchanges')).total;
+    expect((await getJson('/api/interchanges?from=2026-01-02&to=2026-01-02')).total).toBe(all);
+    expect((await getJson('/api/interchanges?to=2026-01-01')).total).toBe(0);
+    expect((await getJson('/api/files?from=2026-01-03')).total).toBe(0);
+    expect((await getJson('/api/files?from=2026-01-02&to=2026-01-02')).total).toBe((await getJson('/api/files')).total);
     const d = (await getJson('/api/deliveries?status=delivered&limit=1')).items[0];
     expect(d.runAtIso).toMatch(/^\d{4}-\d\d-\d\dT/);
     const metrics = await (await fetch(`${api}/metrics`)).text();

@@ -104,6 +104,15 @@ export class CsvReader {
     }
     const values: Record<string, string> = {};
     cols.forEach((c, i) => { values[c] = this.s.trim ? r.record[i]!.trim() : r.record[i]!; });
+    // Bytes the declared encoding cannot decode (U+FFFD from the decoder) and control characters other than tab and
+    // line breaks are not data: the row is reported, never delivered garbled.
+    for (const c of cols) {
+      const v = values[c]!;
+      if (v.includes('\uFFFD')) { this.h.onBadRow({ line, reason: `column "${c}" holds bytes that are not valid ${this.s.encoding}` }); return; }
+      // eslint-disable-next-line no-control-regex
+      const ctl = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/.exec(v);
+      if (ctl) { this.h.onBadRow({ line, reason: `column "${c}" holds the control character 0x${ctl[0].charCodeAt(0).toString(16).padStart(2, '0')}` }); return; }
+    }
     for (const c of this.s.required) {
       if (!values[c]?.trim()) { this.h.onBadRow({ line, reason: `required column "${c}" is empty` }); return; }
     }
