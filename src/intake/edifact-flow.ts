@@ -278,7 +278,11 @@ export async function runEdifactFlow(ctx: FlowContext): Promise<ReturnType<FlowC
       });
     } else summary.interchangesOmitted = (summary.interchangesOmitted ?? 0) + 1;
     const p = c.partner;
-    if (p && shouldSendContrl(c.senderMismatch || c.rejectDuplicate ? (p.edifact.contrl === 'never' ? 'never' : 'always') : p.edifact.contrl, ic, c.contrlOnly && ic.messageCount > 0)) {
+    // A CONTRL mirrors the UNB: without its syntax identifier, sender and recipient it could not be addressed (it
+    // would go out with an empty envelope). The interchange stays rejected with its findings in the ops API.
+    const addressable = !!(ic.header.syntaxId && ic.header.senderId && ic.header.recipientId);
+    if (p && !addressable) log.warn({ interchange: c.rowId }, 'no CONTRL: the UNB has no syntax identifier, sender or recipient to answer to');
+    if (p && addressable && shouldSendContrl(c.senderMismatch || c.rejectDuplicate ? (p.edifact.contrl === 'never' ? 'never' : 'always') : p.edifact.contrl, ic, c.contrlOnly && ic.messageCount > 0)) {
       const ref = String(store.counters.next(p.id, 'unb0020', 99_999_999_999_999));
       const text = buildContrl(ic, { controlReference: ref, messageReference: ref, now, level: p.edifact.contrlLevel });
       const fileName = `CONTRL_${ref}.edi`;

@@ -140,6 +140,14 @@ describe('EDIFACT and CSV end to end', () => {
     expect(JSON.parse((detail.messages as Array<{ body: unknown }>)[0] ? JSON.stringify((detail.messages as Array<{ body: { payload: { items: Array<{ product: { description: string } }> } } }>)[0]!.body.payload.items[0]!.product.description) : '""')).toBe('Gemüse');
   });
 
+  it('an interchange whose UNB cannot be read gets no CONTRL with an empty envelope: rejected, kept, visible', async () => {
+    const s = await ingest('no-unb-ids.edi', "UNB+'UNH+1+ORDERS:D:96A:UN'BGM+220+X1+9'UNT+3+1'UNZ+1+'", 'retail-eu');
+    expect(s.status).toBe('rejected');
+    expect(s.acks).toEqual([]);
+    expect(s.findings.length).toBeGreaterThan(0);
+    expect(s.findings.every((f) => f.severity === 'error' || f.severity === 'warning')).toBe(true);
+  });
+
   it('partners add --edifact writes a partner the gateway loads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edigate-partners-'));
     writeNewPartner(dir, { id: 'acme-eu', x12: [], edifact: [{ id: '5412345000013', qualifier: '14' }, { id: 'ACME', qualifier: '' }] });
