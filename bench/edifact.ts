@@ -12,13 +12,13 @@
  * generateOrdersFile writes the file: UNOC interchanges of D.96A ORDERS of ten lines each, every count
  * and reference right, with release characters in free text.
  */
-import { createWriteStream, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { forEachChunk } from './chunks.js';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 
-const CHUNK = 64 * 1024;
 const mb = (bytes: number) => bytes / 1e6;
 
 /** Writes ORDERS interchanges (100 messages each) up to `targetBytes`; returns bytes and message count. */
@@ -49,23 +49,6 @@ export async function generateOrdersFile(path: string, targetBytes: number, perI
   out.end();
   await once(out, 'finish');
   return { bytes, sets, interchanges };
-}
-
-function forEachChunk(file: string, fn: (chunk: Buffer) => void): number {
-  const fd = openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let total = 0;
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      total += n;
-      fn(n === CHUNK ? buf : buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return total;
 }
 
 export async function edifactTokenizer(p: { file: string; sets?: number }): Promise<Record<string, unknown>> {

@@ -18,6 +18,7 @@
  *
  * BENCH_SRC=<folder> runs the path stage on a copy of src/ (a change measured before it is made).
  */
+import { CHUNK, forEachChunk } from './chunks.js';
 import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve as resolvePath } from 'node:path';
@@ -31,7 +32,6 @@ import { as2Receive } from './as2.js';
 import { scorecardsBench } from './scorecards.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const CHUNK = 64 * 1024;
 
 /**
  * A module of the gateway for the path stage: from src/, or from the copy of the sources named by
@@ -73,24 +73,6 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 /** Monotonic clock in µs, the clock of V8 CPU profile timestamps. */
 const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Calls `fn` with each chunk of the file read synchronously; the buffer is reused, consumers copy it at once. */
-function forEachChunk(file: string, fn: (chunk: Buffer) => void): number {
-  const fd = openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let total = 0;
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      total += n;
-      fn(n === CHUNK ? buf : buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return total;
-}
 
 async function baseline(): Promise<Record<string, unknown>> {
   await import('../src/app.js');

@@ -15,18 +15,6 @@ export type { GatewayConfig, DestinationConfig } from './config-types.js';
 /** Folder of the installed product (holds the standard maps/ and the example partners/). */
 export const PRODUCT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const retrySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    maxAttempts: { type: 'integer', minimum: 1, maximum: 1000 },
-    initialBackoffMs: { type: 'integer', minimum: 0 },
-    maxBackoffMs: { type: 'integer', minimum: 0 },
-    multiplier: { type: 'number', minimum: 1, maximum: 10 },
-    jitter: { type: 'number', minimum: 0, maximum: 1 },
-  },
-} as const;
-
 const fileSchema = {
   type: 'object',
   additionalProperties: false,

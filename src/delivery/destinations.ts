@@ -25,22 +25,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { DestinationAuth, DestinationConfig, DestinationLimits, DestinationTls } from '../config-types.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../queue/retry-policy.js';
+import { DEFAULT_RETRY_POLICY, RETRY_POLICY_SCHEMA, type RetryPolicy } from '../queue/retry-policy.js';
 import { DEFAULT_HIGH_TYPES, DEFAULT_LOW_TYPES } from '../queue/lanes.js';
 
 const secret = { anyOf: [{ type: 'string' }, { type: 'object', required: ['env'], additionalProperties: false, properties: { env: { type: 'string', minLength: 1 } } }] } as const;
-
-const retrySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    maxAttempts: { type: 'integer', minimum: 1, maximum: 1000 },
-    initialBackoffMs: { type: 'integer', minimum: 0 },
-    maxBackoffMs: { type: 'integer', minimum: 0 },
-    multiplier: { type: 'number', minimum: 1, maximum: 10 },
-    jitter: { type: 'number', minimum: 0, maximum: 1 },
-  },
-} as const;
 
 /** JSON Schema of one entry of `destinations` in edigate.yaml (ajv, all errors). */
 export const destinationSchema = {
@@ -97,7 +85,7 @@ export const destinationSchema = {
       properties: { high: { type: 'array', items: { type: 'string' } }, low: { type: 'array', items: { type: 'string' } } },
     },
     statusPollMs: { type: 'integer', minimum: 10 },
-    retry: retrySchema,
+    retry: RETRY_POLICY_SCHEMA,
   },
 } as const;
 

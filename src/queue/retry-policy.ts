@@ -22,3 +22,16 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   multiplier: 2,
   jitter: 0.2,
 });
+
+/** JSON Schema of a retry policy object in edigate.yaml (every field optional; unset fields take the defaults). */
+export const RETRY_POLICY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    maxAttempts: { type: 'integer', minimum: 1, maximum: 1000 },
+    initialBackoffMs: { type: 'integer', minimum: 0 },
+    maxBackoffMs: { type: 'integer', minimum: 0 },
+    multiplier: { type: 'number', minimum: 1, maximum: 10 },
+    jitter: { type: 'number', minimum: 0, maximum: 1 },
+  },
+} as const;
